@@ -1,0 +1,25 @@
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+TESTDATA = Path(__file__).resolve().parent / "data"
+
+SEEDS = {
+    "000": FIXTURES / "000_35b5d2382263f78a.txt",
+    "001": FIXTURES / "001_0a401290472b4421.txt",
+    "002": FIXTURES / "002_7d607e2aa660a376.txt",
+    "003": FIXTURES / "003_2762b80dfeb9c568.txt",
+    "004": FIXTURES / "004_e9026df061dc2806.txt",
+}
+
+
+def seed_text(key: str) -> str:
+    return SEEDS[key].read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def seed():
+    """seed('000') -> the text of fixture 000."""
+    return seed_text
