@@ -16,7 +16,9 @@ def env_bool(name: str, default: bool = False) -> bool:
 DEBUG = env_bool("DEBUG")
 # The fallback key is only good for local use; a deployment sets SECRET_KEY.
 SECRET_KEY = os.environ.get("SECRET_KEY", "cmforum-local-only-insecure-key")
-ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+]
 
 TESTING = "pytest" in sys.modules or "test" in sys.argv[1:2]
 

@@ -1,47 +1,73 @@
 """The registry of source formats: detection and dispatch.
 
-Each format module exposes NAME (str), detect(text) -> bool, and parse(text) -> ParsedDump.
-Detection tries the formats in order; the first that recognises the text wins."""
+Each format module exposes NAME (str), detect(text) -> bool and parse(text) -> ParsedDump;
+XML formats also parse_bytes(data) -> ParsedDump, so a declared encoding is honoured.
+Detection tries the formats in order: the first that recognises the text wins, so the
+most generic layout (an article with no comments) comes last."""
 
 from __future__ import annotations
 
+import importlib
+from functools import cache
 from types import ModuleType
 
-from importers.parsed import ParseError, ParsedDump
+from importers.parsed import ParsedDump, ParseError
 
 FORMAT_MODULES: list[str] = [
-    # Filled as layouts are implemented; order matters only where two could match.
+    "importers.archive_json",
+    "importers.wxr",
+    "importers.disqus",
+    "importers.indented_threads",
+    "importers.at_headers",
+    "importers.counted_bullets",
+    "importers.numbered_comments",
+    "importers.byline_article",
 ]
+XML_FORMATS = ("wxr", "disqus")
 
 
-def _modules() -> list[ModuleType]:
-    import importlib
-
-    return [importlib.import_module(name) for name in FORMAT_MODULES]
+@cache
+def _modules() -> dict[str, ModuleType]:
+    modules = [importlib.import_module(name) for name in FORMAT_MODULES]
+    return {m.NAME: m for m in modules}
 
 
 def format_names() -> list[str]:
-    return [m.NAME for m in _modules()]
+    return list(_modules())
 
 
 def detect_format(text: str) -> str | None:
-    for module in _modules():
+    for name, module in _modules().items():
         if module.detect(text):
-            return module.NAME
+            return name
     return None
+
+
+def _unknown(names) -> ParseError:
+    return ParseError("no known format matches this file (tried: " + ", ".join(names) + ")")
 
 
 def parse_text(text: str, format_name: str | None = None) -> ParsedDump:
     """Parse `text` with the named format, or with the one detected."""
-    modules = {m.NAME: m for m in _modules()}
+    modules = _modules()
     if format_name is None:
         format_name = detect_format(text)
         if format_name is None:
-            raise ParseError(
-                "no known layout matches this text (tried: " + ", ".join(modules) + ")"
-            )
+            raise _unknown(modules)
     elif format_name not in modules:
-        raise ParseError(
-            f"unknown format {format_name!r} (known: " + ", ".join(modules) + ")"
-        )
+        raise ParseError(f"unknown format {format_name!r} (known: " + ", ".join(modules) + ")")
     return modules[format_name].parse(text)
+
+
+def looks_like_xml(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def parse_xml_bytes(data: bytes, format_name: str | None = None) -> ParsedDump:
+    modules = _modules()
+    if format_name is None:
+        head = data[:16384].decode("utf-8", errors="replace")
+        format_name = next((n for n in XML_FORMATS if modules[n].detect(head)), None)
+        if format_name is None:
+            raise _unknown(XML_FORMATS)
+    return modules[format_name].parse_bytes(data)

@@ -59,6 +59,11 @@ class ParsedComment:
     # Not every source comment is public: unapproved, spam, deleted (kept, hidden).
     status: str = "approved"  # approved | pending | spam | deleted
     flags: list[str] = field(default_factory=list)  # e.g. "orphan", "cycle-broken"
+    # Only the cmforum-json archive carries these: who the author is (a participant slug),
+    # the addressee links (indices) and the stance with its provenance.
+    author_slug: str = ""
+    addresses: list[int] | None = None  # None: infer them
+    stance: dict | None = None
 
 
 @dataclass
@@ -80,6 +85,11 @@ class ParsedArticle:
     announced_comments: int | None = None
     comments: list[ParsedComment] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
+    # Only the cmforum-json archive carries these.
+    slug: str = ""
+    author_slug: str = ""
+    position: dict | None = None  # {"value", "curated_by", "curated_at"}
+    origin: dict | None = None  # the ImportSource it came from: file, sha256, format, ...
 
 
 @dataclass
@@ -90,3 +100,5 @@ class ParsedDump:
     articles: list[ParsedArticle]
     skipped: dict[str, int] = field(default_factory=dict)  # e.g. {"attachment": 37}
     warnings: list[str] = field(default_factory=list)
+    # Only the cmforum-json archive: {"name", "slug", "handle", "website", "aliases"}.
+    participants: list[dict] = field(default_factory=list)

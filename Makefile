@@ -1,0 +1,46 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test setup import lint bench clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Python 3.11 not found; set PYTHON=/path/to/python3.11"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstall when the dependency list changes.
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+import: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py import_dump fixtures/
+
+run: import
+	@if [ -n "$$DJANGO_SUPERUSER_USERNAME" ]; then \
+	  $(BIN)/python manage.py createsuperuser --noinput 2>/dev/null \
+	  && echo "Admin account $$DJANGO_SUPERUSER_USERNAME created." \
+	  || echo "Admin account $$DJANGO_SUPERUSER_USERNAME already exists."; \
+	else \
+	  echo "Admin login: run '$(BIN)/python manage.py createsuperuser', or set"; \
+	  echo "DJANGO_SUPERUSER_USERNAME, DJANGO_SUPERUSER_EMAIL and DJANGO_SUPERUSER_PASSWORD before 'make run'."; \
+	fi
+	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,137 @@
+"""import_dump PATH [PATH ...]: import blog dumps, exports and archives.
+
+Every file is read and parsed before anything is written: if one is bad, the command says
+which and where, writes nothing, and exits non-zero. Each file is then loaded in its own
+transaction."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from importers.formats import format_names
+from importers.loader import LoadReport, load_dump
+from importers.manifest import apply_manifest
+from importers.parsed import ParsedDump, ParseError
+from importers.source_file import SourceFile, parse_source
+from threads.tree import TreeError
+
+DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".json"}
+
+
+def expand(paths: list[str]) -> list[Path]:
+    """Files as given; a folder stands for the dump files directly inside it, by name."""
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files += sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in DUMP_SUFFIXES and not p.name.startswith(".")
+            )  # fmt: skip
+        else:
+            files.append(path)
+    return files
+
+
+def describe(report: LoadReport) -> str:
+    parts = [
+        f"{report.articles_new} new / {report.articles_updated} updated / "
+        f"{report.articles_unchanged} unchanged articles",
+        f"{report.comments_new} new / {report.comments_updated} updated / "
+        f"{report.comments_unchanged} unchanged comments",
+        f"{report.participants_new} new participants",
+    ]
+    if report.comments_deleted:
+        parts.append(f"{report.comments_deleted} comments no longer in the source removed")
+    if report.comments_kept_curated:
+        parts.append(f"{report.comments_kept_curated} curated comments kept")
+    if report.skipped:
+        parts.append(
+            "skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
+        )
+    return "; ".join(parts)
+
+
+class Command(BaseCommand):
+    help = "Import blog dumps (text layouts), WordPress WXR, Disqus XML and cmforum-json archives."
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("paths", nargs="+", metavar="PATH", help="a file or a folder")
+        parser.add_argument(
+            "--format", dest="format_name", choices=format_names(), help="skip detection"
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="parse and report, write nothing"
+        )
+
+    def progress(self, done: int, total: int, label: str) -> None:
+        if self.verbosity < 1:
+            return
+        if self.interactive_bar:
+            width = 24
+            filled = width * done // max(total, 1)
+            bar = "#" * filled + "-" * (width - filled)
+            sys.stderr.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}")
+            if done == total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif self.verbosity >= 2:
+            self.stderr.write(f"{done}/{total} {label}")
+
+    def handle(self, *args, paths: list[str], format_name: str | None, dry_run: bool, **options):
+        self.verbosity = options["verbosity"]
+        self.interactive_bar = sys.stderr.isatty()
+        files = expand(paths)
+        if not files:
+            raise CommandError("no dump files found in " + ", ".join(paths))
+
+        parsed: list[tuple[SourceFile, ParsedDump]] = []
+        errors: list[str] = []
+        for n, path in enumerate(files, 1):
+            self.progress(n - 1, len(files) * 2, f"reading {path.name}")
+            try:
+                source = SourceFile(path, path.read_bytes())
+                dump = parse_source(source, format_name)
+                apply_manifest(dump, source.sha256)
+                parsed.append((source, dump))
+            except OSError as error:
+                errors.append(f"{path}: cannot read: {error.strerror}")
+            except ParseError as error:
+                errors.append(f"{path}: {error}")
+            except Exception as error:  # a parser bug must still not print a traceback
+                errors.append(f"{path}: could not be parsed ({type(error).__name__}: {error})")
+        if errors:
+            for line in errors:
+                self.stderr.write(f"error: {line}")
+            raise CommandError(
+                f"{len(errors)} of {len(files)} file(s) could not be read; nothing was written."
+            )
+
+        reports = []
+        for n, (source, dump) in enumerate(parsed, 1):
+            self.progress(len(files) + n - 1, len(files) * 2, f"loading {source.name}")
+            started = time.perf_counter()
+            try:
+                report = load_dump(
+                    dump, file_name=source.name, sha256=source.sha256, dry_run=dry_run
+                )
+            except TreeError as error:
+                raise CommandError(
+                    f"{source.path}: {error}; this file was not written"
+                    + (f" ({n - 1} file(s) before it were)" if n > 1 and not dry_run else "")
+                ) from None
+            reports.append((source, dump, report, time.perf_counter() - started))
+        self.progress(len(files) * 2, len(files) * 2, "done")
+
+        if self.verbosity >= 1:
+            prefix = "[dry run, nothing written] " if dry_run else ""
+            for source, dump, report, seconds in reports:
+                self.stdout.write(
+                    f"{prefix}{source.name} [{dump.format}]: {describe(report)} ({seconds:.2f} s)"
+                )
+                for warning in report.warnings:
+                    self.stdout.write(f"  warning: {warning}")
