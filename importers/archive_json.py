@@ -80,6 +80,8 @@ def _article(data: dict, where: str) -> ParsedArticle:
         position={
             "value": data.get("position", "unknown"),
             "curated_at": data.get("position_curated_at"),
+            "curated_via": data.get("position_curated_via", ""),
+            "cue": data.get("position_cue", ""),
         },
         origin=source or None,
         comments=comments,
@@ -114,6 +116,7 @@ def _comment(data: dict, index_by_id: dict, where: str) -> ParsedComment:
             "stance_source": data.get("stance_source", ""),
             "stance_cue": data.get("stance_cue", ""),
             "stance_curated_at": data.get("stance_curated_at"),
+            "stance_curated_via": data.get("stance_curated_via", ""),
             "auto_stance": auto.get("stance", ""),
             "auto_confidence": auto.get("confidence"),
             "auto_cues": auto.get("cues", []),

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from importers.addressing import Author, infer_addressees
+from importers.annotations import apply_annotations
 from importers.parsed import ParsedArticle, ParsedComment, ParsedDump
 from people.models import Participant, ParticipantAlias
 from people.names import normalize_key, split_handle
@@ -361,6 +362,8 @@ class _Loader:
             if changed:
                 article.save()
         comments_changed = _ThreadWriter(self, article, parsed).write()
+        if len(self.dump.articles) == 1:
+            comments_changed |= apply_annotations(article, self.sha256) > 0
         if is_new:
             self.report.articles_new += 1
         elif changed or comments_changed:
@@ -545,8 +548,8 @@ class _ThreadWriter:
 
 
 _STANCE_FIELDS = [
-    "stance", "stance_source", "stance_curated_at", "stance_cue", "auto_stance",
-    "auto_confidence", "auto_cues",
+    "stance", "stance_source", "stance_curated_at", "stance_curated_via", "stance_cue",
+    "auto_stance", "auto_confidence", "auto_cues",
 ]  # fmt: skip
 
 

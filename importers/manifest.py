@@ -1,5 +1,5 @@
-"""Metadata the texts lack (blog, author, date), kept in fixtures/manifest.json and keyed by
-the file's sha256. The importer uses an entry when one matches the file."""
+"""Metadata the texts lack (blog, author, date), kept in fixtures/metadata/manifest.json and
+keyed by the file's sha256. The importer uses an entry when one matches the file."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _entries(path: Path) -> dict[str, dict]:
 
 
 def manifest_entry(sha256: str) -> dict | None:
-    return _entries(Path(settings.FIXTURES_DIR) / "manifest.json").get(sha256)
+    return _entries(Path(settings.FIXTURES_DIR) / "metadata" / "manifest.json").get(sha256)
 
 
 def apply_manifest(dump: ParsedDump, sha256: str) -> bool:

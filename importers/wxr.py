@@ -99,6 +99,11 @@ def _unescape(text: str) -> str:
     return html.unescape(text).strip()
 
 
+def _title(text: str) -> str:
+    # Exported titles are escaped HTML and may hold tags (the_title_rss): keep the words.
+    return html_to_text(text).replace("\n", " ")
+
+
 def _body_text(content: str) -> str:
     # Block-editor content is real HTML; classic content relies on wpautop's newlines.
     return html_to_text(content, newlines_are_breaks="<!-- wp:" not in content)
@@ -112,7 +117,7 @@ def _parse_doc(doc: XmlDoc) -> ParsedDump:
     if channel is None:
         raise ParseError("not a WXR file: no <channel>", doc.line(root))
     head = _fields(channel)
-    blog_name, blog_url = _unescape(head.get("title", "")), head.get("link", "").strip()
+    blog_name, blog_url = _title(head.get("title", "")), head.get("link", "").strip()
 
     dump = ParsedDump(format=NAME, articles=[], warnings=list(doc.warnings))
     for item in channel:
@@ -149,7 +154,7 @@ def _article(fields: dict[str, str], post_type: str, blog_name: str, blog_url: s
             date_raw = ""
     content = fields.get("content:encoded", "")
     return ParsedArticle(
-        title=_unescape(fields.get("title", "")),
+        title=_title(fields.get("title", "")),
         body=_body_text(content),
         body_html=content,
         author=_unescape(fields.get("dc:creator", "")),

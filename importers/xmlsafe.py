@@ -20,7 +20,7 @@ from html.parser import HTMLParser
 from typing import NamedTuple
 from pyexpat import ErrorString, errors
 
-from defusedxml import DefusedXmlException
+from defusedxml import DefusedXmlException, EntitiesForbidden
 from defusedxml.ElementTree import DefusedXMLParser
 
 from importers.parsed import ParsedComment, ParseError
@@ -99,10 +99,14 @@ def _parse_once(text: str) -> XmlDoc:
         parser.feed(text)
         root = parser.close()
     except DefusedXmlException as exc:
-        # Entity declarations (billion laughs) and external references (XXE) are refused
+        # Entity declarations (billion laughs, XXE) and external references are refused
         # before anything is expanded or fetched.
+        if isinstance(exc, EntitiesForbidden):
+            what = f"entity declaration <!ENTITY {exc.name} ...>"
+        else:
+            what = "external reference"
         raise ParseError(
-            f"refused unsafe XML: {exc}",
+            f"unsafe XML refused: {what} (entities can expand without bound or read files)",
             parser.parser.CurrentLineNumber,
             parser.parser.CurrentColumnNumber + 1,
         ) from exc

@@ -69,6 +69,8 @@ def _article(a: Article, comments: list[dict]) -> dict:
         "url": a.url,
         "position": a.position,
         "position_curated_at": _iso(a.position_curated_at),
+        "position_curated_via": a.position_curated_via,
+        "position_cue": a.position_cue,
         "body": a.body,
         "body_html": a.body_html,
         "status": a.status,
@@ -109,5 +111,7 @@ def _comment(c: Comment, addresses: list[int]) -> dict:
         "stance_source": c.stance_source,
         "stance_cue": c.stance_cue,
         "stance_curated_at": _iso(c.stance_curated_at),
+        "stance_curated_via": c.stance_curated_via,
+        "stance_curated_by": c.stance_curated_by.get_username() if c.stance_curated_by else None,
         "auto": {"stance": c.auto_stance, "confidence": c.auto_confidence, "cues": c.auto_cues},
     }

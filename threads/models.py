@@ -101,6 +101,8 @@ class Article(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     position_curated_at = models.DateTimeField(null=True, blank=True)
+    position_curated_via = models.CharField(max_length=200, blank=True)
+    position_cue = models.CharField(max_length=500, blank=True)
     source = models.ForeignKey(
         ImportSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
@@ -172,6 +174,8 @@ class Comment(MPTTModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     stance_curated_at = models.DateTimeField(null=True, blank=True)
+    # Where a curated value came from when no user set it: the shipped annotation file.
+    stance_curated_via = models.CharField(max_length=200, blank=True)
     stance_cue = models.CharField(max_length=500, blank=True)
     auto_stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
     auto_confidence = models.FloatField(null=True, blank=True)
