@@ -306,6 +306,12 @@ class _Loader:
             if found:
                 return found
         found = Article.objects.filter(blog=blog, source_key=source_key).first()
+        if found is None and not (parsed.blog_name or parsed.blog_url):
+            # A dump that does not say its blog (an edited copy of a text the manifest
+            # describes, say) is the article already archived under that identity, if one.
+            candidates = list(Article.objects.filter(source_key=source_key)[:2])
+            if len(candidates) == 1:
+                found = candidates[0]
         if found is None and self.dump.format == "disqus" and parsed.url:
             # A Disqus thread joins the article already archived for the same page.
             found = (
@@ -378,6 +384,8 @@ class _Loader:
         article.position = parsed.position.get("value", article.position)
         at = parsed.position.get("curated_at")
         article.position_curated_at = datetime.fromisoformat(at) if at else None
+        article.position_curated_via = parsed.position.get("curated_via", "")
+        article.position_cue = parsed.position.get("cue", "")
         return True
 
 

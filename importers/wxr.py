@@ -104,9 +104,15 @@ def _title(text: str) -> str:
     return html_to_text(text).replace("\n", " ")
 
 
+# Layout shortcodes whose brackets are noise in plain text; what they wrap (a caption, an
+# embedded URL) is kept. Others ([contact-form], plugin codes) are left as written.
+_SHORTCODES = re.compile(r"\[/?(?:caption|wp_caption|gallery|embed|audio|video|playlist)\b[^\]]*\]")
+
+
 def _body_text(content: str) -> str:
     # Block-editor content is real HTML; classic content relies on wpautop's newlines.
-    return html_to_text(content, newlines_are_breaks="<!-- wp:" not in content)
+    text = _SHORTCODES.sub("", content)
+    return html_to_text(text, newlines_are_breaks="<!-- wp:" not in content)
 
 
 def _parse_doc(doc: XmlDoc) -> ParsedDump:
@@ -137,7 +143,9 @@ def _parse_doc(doc: XmlDoc) -> ParsedDump:
     return dump
 
 
-def _article(fields: dict[str, str], post_type: str, blog_name: str, blog_url: str) -> ParsedArticle:
+def _article(
+    fields: dict[str, str], post_type: str, blog_name: str, blog_url: str
+) -> ParsedArticle:
     url = fields.get("link", "").strip()
     source_id = (
         fields.get("wp:post_id", "").strip() or url or fields.get("guid", "").strip() or None
@@ -185,7 +193,9 @@ def _comments(
         kind = COMMENT_KINDS.get(comment_type)
         if kind is None:
             kind = COMMENT
-            warnings.append(f"{at}{where}: comment {cid} has type {comment_type!r}, read as a comment")
+            warnings.append(
+                f"{at}{where}: comment {cid} has type {comment_type!r}, read as a comment"
+            )
         approved = f.get("wp:comment_approved", "").strip()
         status = COMMENT_STATUSES.get(approved)
         if status is None:
