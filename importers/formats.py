@@ -60,13 +60,17 @@ def parse_text(text: str, format_name: str | None = None) -> ParsedDump:
 
 
 def looks_like_xml(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    from importers.xmlsafe import head_text
+
+    return head_text(data, 512).lstrip("\ufeff \t\r\n").startswith("<")
 
 
 def parse_xml_bytes(data: bytes, format_name: str | None = None) -> ParsedDump:
+    from importers.xmlsafe import head_text
+
     modules = _modules()
     if format_name is None:
-        head = data[:16384].decode("utf-8", errors="replace")
+        head = head_text(data)
         format_name = next((n for n in XML_FORMATS if modules[n].detect(head)), None)
         if format_name is None:
             raise _unknown(XML_FORMATS)

@@ -24,6 +24,7 @@ from importers.annotations import apply_annotations
 from importers.parsed import ParsedArticle, ParsedComment, ParsedDump
 from people.models import Participant, ParticipantAlias
 from people.names import normalize_key, split_handle
+from threads.html import sanitize
 from threads.models import (
     AddresseeLink,
     Article,
@@ -128,6 +129,13 @@ class _Loader:
         self._load_archive_participants()
         self._resolve_participants()
         for article in self.dump.articles:
+            if self.dump.format == "disqus" and not article.comments:
+                # Disqus creates a thread for every page a visitor opened; only threads
+                # with posts are part of the debate.
+                self.report.skipped["thread without posts"] = (
+                    self.report.skipped.get("thread without posts", 0) + 1
+                )
+                continue
             self._load_article(article)
         if self.report.changed or self.source_created:
             self.source.counts = self.report.as_counts() | {"skipped_by_type": self.report.skipped}
@@ -203,56 +211,71 @@ class _Loader:
         """Map every spelling in the file to a participant, creating what is missing in
         bulk. Spellings with equal normalized keys are one participant."""
         spellings = self._spellings()
-        by_key: dict[str, list[str]] = {}
-        for spelling in sorted(spellings):
-            name, _handle = split_handle(spelling)
-            key = normalize_key(name)
-            if key:
-                by_key.setdefault(key, []).append(spelling)
-        if not by_key:
+        same_person = self._same_username_keys()
+        key_of = {s: normalize_key(split_handle(s)[0]) for s in sorted(spellings)}
+        key_of = {s: k for s, k in key_of.items() if k}
+        groups: dict[str, list[str]] = {}  # one entry per person: key -> spellings
+        for spelling, key in key_of.items():
+            groups.setdefault(same_person.get(key, key), []).append(spelling)
+        if not groups:
             return
-        for alias in (
-            ParticipantAlias.objects.filter(key__in=by_key)
-            .select_related("participant")
-            .order_by("pk")
-        ):
-            self.participants.setdefault(alias.key, alias.participant)
-        for participant in Participant.objects.filter(key__in=set(by_key) - set(self.participants)):
-            self.participants[participant.key] = participant
+        all_keys = set(key_of.values()) | set(groups)
+        found: dict[str, Participant] = {}
+        aliases = ParticipantAlias.objects.filter(key__in=all_keys).select_related("participant")
+        for alias in aliases.order_by("pk"):
+            found.setdefault(alias.key, alias.participant)
+        for participant in Participant.objects.filter(key__in=all_keys - set(found)):
+            found.setdefault(participant.key, participant)
 
         new: list[Participant] = []
-        for key, key_spellings in by_key.items():
-            if key in self.participants:
-                continue
-            name, handle = split_handle(key_spellings[0])
-            participant = Participant(
-                name=name, key=key, handle=handle, slug=self._unique_slug(name)
-            )
-            new.append(participant)
+        for key, members in groups.items():
+            candidates = [key] + [key_of[s] for s in members]
+            participant = next((found[k] for k in candidates if k in found), None)
+            if participant is None:
+                name, handle = split_handle(members[0])
+                participant = Participant(
+                    name=name, key=key, handle=handle, slug=self._unique_slug(name)
+                )
+                new.append(participant)
             self.participants[key] = participant
+            for spelling in members:
+                self.participants[key_of[spelling]] = participant
         if new:
             Participant.objects.bulk_create(new)
             if any(p.pk is None for p in new):  # backends without RETURNING
-                saved = Participant.objects.filter(key__in=[p.key for p in new])
-                self.participants.update({p.key: p for p in saved})
+                saved = {p.key: p for p in Participant.objects.filter(key__in=[p.key for p in new])}
+                for k, p in list(self.participants.items()):
+                    if p.pk is None:
+                        self.participants[k] = saved[p.key]
             self.report.participants_new += len(new)
 
         known = set(
             ParticipantAlias.objects.filter(name__in=spellings).values_list("name", flat=True)
         )
-        aliases = []
-        for key, key_spellings in by_key.items():
-            participant = self.participants[key]
-            aliases += [
-                ParticipantAlias(participant=participant, name=s, key=key)
-                for s in key_spellings
-                if s not in known
-            ]
-            handle = split_handle(key_spellings[0])[1]
+        ParticipantAlias.objects.bulk_create(
+            ParticipantAlias(participant=self.participants[key], name=spelling, key=key)
+            for spelling, key in key_of.items()
+            if spelling not in known
+        )
+        for key, members in groups.items():
+            participant, handle = self.participants[key], split_handle(members[0])[1]
             if handle and not participant.handle:
                 participant.handle = handle
                 participant.save(update_fields=["handle"])
-        ParticipantAlias.objects.bulk_create(aliases)
+
+    def _same_username_keys(self) -> dict[str, str]:
+        """Disqus keys authors by username: every name a username posted under is that
+        person, under the key of the first name seen."""
+        if self.dump.format != "disqus":
+            return {}
+        first_key: dict[str, str] = {}
+        mapping: dict[str, str] = {}
+        for article in self.dump.articles:
+            for c in article.comments:
+                key = normalize_key(split_handle(c.author)[0])
+                if c.author_handle and key:
+                    mapping[key] = first_key.setdefault(c.author_handle, key)
+        return {k: v for k, v in mapping.items() if k != v}
 
     def _unique_slug(self, name: str) -> str:
         if self.slugs_taken is None:
@@ -306,7 +329,9 @@ class _Loader:
             if found:
                 return found
         found = Article.objects.filter(blog=blog, source_key=source_key).first()
-        if found is None and not (parsed.blog_name or parsed.blog_url):
+        if found is None and source_key.startswith("title:") and not (
+            parsed.blog_name or parsed.blog_url
+        ):
             # A dump that does not say its blog (an edited copy of a text the manifest
             # describes, say) is the article already archived under that identity, if one.
             candidates = list(Article.objects.filter(source_key=source_key)[:2])
@@ -342,7 +367,7 @@ class _Loader:
             "url": parsed.url,
             "normalized_url": normalize_link(parsed.url),
             "body": parsed.body,
-            "body_html": parsed.body_html,
+            "body_html": sanitize(parsed.body_html),
             "external_id": parsed.source_id,
             "status": parsed.status,
             "is_public": parsed.status in PUBLIC_ARTICLE_STATUSES,
@@ -410,7 +435,7 @@ class _ThreadWriter:
             "posted_at": aware(comment.posted_at),
             "date_raw": comment.date_raw[:100],
             "body": comment.body,
-            "body_html": comment.body_html,
+            "body_html": sanitize(comment.body_html),
             "kind": comment.kind,
             "position": position,
             "source_id": comment.source_id,

@@ -42,8 +42,10 @@ MERGE_TEMPLATE = engines["django"].from_string(
 {% block breadcrumbs %}
 <div class="breadcrumbs">
 <a href="{% url 'admin:index' %}">{% translate 'Home' %}</a>
-&rsaquo; <a href="{% url 'admin:app_list' app_label=opts.app_label %}">{{ opts.app_config.verbose_name }}</a>
-&rsaquo; <a href="{% url opts|admin_urlname:'changelist' %}">{{ opts.verbose_name_plural|capfirst }}</a>
+&rsaquo; <a href="{% url 'admin:app_list' app_label=opts.app_label %}">
+{{ opts.app_config.verbose_name }}</a>
+&rsaquo; <a href="{% url opts|admin_urlname:'changelist' %}">
+{{ opts.verbose_name_plural|capfirst }}</a>
 &rsaquo; Fusionner
 </div>
 {% endblock %}
@@ -135,7 +137,9 @@ class ParticipantAdmin(admin.ModelAdmin):
             obj.articles.count(),
         )
 
-    @admin.action(description="Fusionner les participants choisis…", permissions=["change", "delete"])
+    @admin.action(
+        description="Fusionner les participants choisis…", permissions=["change", "delete"]
+    )
     def merge_participants(self, request, queryset):
         participants = list(queryset.order_by("-n_comments", "-n_articles", "pk"))
         if len(participants) < 2:

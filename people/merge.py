@@ -87,14 +87,10 @@ def merge_participants(
 
 def _merge_one(survivor: Participant, other: Participant, user, report: MergeReport) -> None:
     articles = list(Article.objects.filter(author=other).only("pk", "title"))
-    comments = list(
-        Comment.objects.filter(author=other).only("pk", "author_as_written", "body")
-    )
+    comments = list(Comment.objects.filter(author=other).only("pk", "author_as_written", "body"))
     Article.objects.filter(author=other).update(author=survivor)
     Comment.objects.filter(author=other).update(author=survivor)
-    moved_aliases = ParticipantAlias.objects.filter(participant=other).update(
-        participant=survivor
-    )
+    moved_aliases = ParticipantAlias.objects.filter(participant=other).update(participant=survivor)
     # The importer also falls back on Participant.key; once `other` is gone, its key must
     # still lead to the survivor, so keep an alias carrying it.
     if not ParticipantAlias.objects.filter(key=other.key, participant=survivor).exists():

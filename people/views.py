@@ -1,31 +1,50 @@
-from django.db.models import Count
-from django.views.generic import DetailView, ListView
+"""Participant pages: the list (sortable, filterable) and one participant's contributions."""
+
+from __future__ import annotations
+
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
 from people.models import Participant
+from threads.filters import ParticipantFilter
+from threads.models import Comment
 
 
-class ParticipantListView(ListView):
+class ParticipantListView(FilterView):
     template_name = "people/participant_list.html"
-    paginate_by = 100
+    filterset_class = ParticipantFilter
+    paginate_by = 50
 
     def get_queryset(self):
-        return Participant.objects.annotate(n_comments=Count("comments")).order_by(
-            "-n_comments", "name"
-        )
+        return Participant.objects.active()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = list(context["object_list"])
+        blogs = Participant.objects.filter(pk__in=[p.pk for p in page]).blog_names()
+        for p in page:
+            p.blogs = blogs.get(p.pk, [])
+        context["participants"] = page
+        return context
 
 
 class ParticipantDetailView(DetailView):
     template_name = "people/participant_detail.html"
+    context_object_name = "participant"
 
     def get_queryset(self):
-        return Participant.objects.prefetch_related("aliases")
+        return Participant.objects.with_contributions().prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["comments"] = (
-            self.object.comments.public()
-            .select_related("article", "article__blog")
-            .order_by("article__published_at", "article_id", "tree_id", "lft")
+        person = self.object
+        comments = Comment.objects.public().filter(author=person)
+        context.update(
+            articles=person.articles.public().select_related("blog").order_by("published_at"),
+            comments=comments.select_related("article", "article__blog", "parent", "parent__author")
+            .order_by("article__published_at", "article__title", "article_id", "tree_id", "lft"),
+            stance_counts=comments.stance_counts(),
+            answered=Participant.objects.answered_by(person)[:10],
+            answered_by=Participant.objects.answering(person)[:10],
         )
-        context["articles"] = self.object.articles.public().select_related("blog")
         return context

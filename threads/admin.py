@@ -1,12 +1,95 @@
-from django.contrib import admin
+"""The admin, built for curation: a curator sets the stance of comments and the position of
+articles; every such change records who made it and when (the curated provenance that
+re-imports never overwrite) and writes an admin history entry naming the field and its old
+and new value.
+
+Source data (text, authors, dates, nesting) is shown, not edited: a re-import would put
+the source's values back, and the comment tree is the source's, so there is no reordering."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import CHANGE, LogEntry
+from django.contrib.admin.views.main import ChangeList
+from django.db import transaction
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 
-from threads.models import Article, Blog, Comment, ImportSource
+from threads.models import Article, Blog, Comment, ImportSource, Stance, StanceSource
+
+CURATED_VIA = "admin"
+STANCE_CURATION_FIELDS = [
+    "stance", "stance_source", "stance_curated_by", "stance_curated_at", "stance_curated_via",
+    "stance_cue",
+]  # fmt: skip
+POSITION_CURATION_FIELDS = [
+    "position", "position_cue", "position_curated_by", "position_curated_at",
+    "position_curated_via",
+]  # fmt: skip
+STANCE_COLOURS = {
+    Stance.AGREE: "#2e7d32",
+    Stance.DISAGREE: "#c62828",
+    Stance.NUANCED: "#e65100",
+    Stance.NEUTRAL: "#546e7a",
+    Stance.UNKNOWN: "#9e9e9e",
+}
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "—"
+    return Truncator(str(value)).chars(80)
+
+
+def change_line(field: str, old, new) -> str:
+    """One history line: the field, its old and its new value."""
+    return f"{field}: {_shown(old)} → {_shown(new)}"
+
+
+def _when(moment) -> str:
+    return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
+
+
+def _log(user, objs, message: str) -> None:
+    if objs:
+        LogEntry.objects.log_actions(
+            user_id=user.pk, queryset=objs, action_flag=CHANGE, change_message=message
+        )
+
+
+class CurationHistoryMixin:
+    """History entries that say `field: old → new` instead of Django's bare field list.
+
+    save_model() leaves the message on the instance; the admin then logs it, for the change
+    form and for list edits alike."""
+
+    def form_changes(self, form) -> list[str]:
+        return [
+            change_line(name, form.initial.get(name), form.cleaned_data.get(name))
+            for name in form.changed_data
+        ]
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        message = getattr(form.instance, "_history_message", None)
+        if message and not add:
+            return message
+        return super().construct_change_message(request, form, formsets, add)
+
+
+# --- blogs and sources ----------------------------------------------------------------------
 
 
 @admin.register(Blog)
 class BlogAdmin(admin.ModelAdmin):
     list_display = ["name", "url"]
+    search_fields = ["name"]
 
 
 @admin.register(ImportSource)
@@ -15,17 +98,374 @@ class ImportSourceAdmin(admin.ModelAdmin):
     readonly_fields = ["file_name", "sha256", "format", "imported_at", "counts"]
 
 
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "blog", "author", "published_at", "position"]
-    list_filter = ["blog", "position", "is_public"]
-    search_fields = ["title", "body"]
-    raw_id_fields = ["author"]
+# --- comments -------------------------------------------------------------------------------
+
+
+def stance_badge(stance: str, source: str = "") -> str:
+    label = Stance(stance).label if stance in Stance.values else stance
+    mark = {StanceSource.CURATED: " ✔", StanceSource.AUTO: " ?"}.get(source, "")
+    return format_html(
+        '<span style="background:{};color:#fff;border-radius:3px;padding:0 .4em;'
+        'white-space:nowrap">{}{}</span>',
+        STANCE_COLOURS.get(stance, "#9e9e9e"),
+        label,
+        mark,
+    )
+
+
+def stance_provenance(comment: Comment) -> str:
+    if comment.stance_source == StanceSource.CURATED:
+        who = comment.stance_curated_by or comment.stance_curated_via or "?"
+        text = f"curée · {who}"
+        if comment.stance_curated_at:
+            text += f" · {_when(comment.stance_curated_at)}"
+    elif comment.stance_source == StanceSource.AUTO:
+        text = "suggérée"
+        if comment.auto_confidence is not None:
+            text += f" ({comment.auto_confidence:.0%})"
+    else:
+        text = "—"
+    if comment.auto_stance and (
+        comment.stance_source != StanceSource.AUTO or comment.auto_stance != comment.stance
+    ):
+        text += f" · suggestion : {Stance(comment.auto_stance).label}"
+    return text
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = "année"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Comment.objects.order_by().dates("posted_at", "year")
+        return [(str(d.year), str(d.year)) for d in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(posted_at__year=int(self.value()))
+        return queryset
+
+
+class TreeChangeList(ChangeList):
+    """Always the thread's reading order: a sort by column would scatter the replies."""
+
+    def get_ordering(self, request, queryset):
+        return ["tree_id", "lft", "pk"]
+
+
+def _stance_action(stance: Stance):
+    def action(modeladmin, request, queryset):
+        modeladmin.curate_stance(request, queryset, stance)
+
+    action.__name__ = f"stance_{stance.value}"
+    return admin.action(
+        description=f"Position : {stance.label} (curée par moi)", permissions=["change"]
+    )(action)
 
 
 @admin.register(Comment)
-class CommentAdmin(MPTTModelAdmin):
-    list_display = ["__str__", "article", "author", "posted_at", "kind", "stance"]
-    list_filter = ["stance", "stance_source", "kind", "article__blog"]
-    search_fields = ["body", "author_as_written"]
-    raw_id_fields = ["author", "parent", "article"]
+class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
+    # Django's own change list, in tree order (MPTTModelAdmin.get_ordering), with the depth
+    # shown by indenting the first column; columns cannot be re-sorted, so the thread
+    # stays readable. No drag and drop: the nesting is the source's.
+    change_list_template = None
+    sortable_by = ()
+    list_display = [
+        "thread_entry", "article_title", "posted_at", "kind", "visibility", "stance",
+        "provenance",
+    ]  # fmt: skip
+    list_display_links = ["thread_entry"]
+    list_editable = ["stance"]
+    list_filter = [
+        "stance", "stance_source", "kind", "is_public", "article", "article__blog", YearFilter,
+    ]  # fmt: skip
+    date_hierarchy = "posted_at"
+    search_fields = ["body", "author_as_written", "author__name"]
+    list_select_related = ["article", "author", "stance_curated_by"]
+    list_per_page = 100
+    actions = [_stance_action(s) for s in (Stance.AGREE, Stance.DISAGREE, Stance.NUANCED,
+                                           Stance.NEUTRAL)]  # fmt: skip
+    fieldsets = [
+        ("Position", {"fields": ["stance", "stance_cue", "provenance", "suggestion"]}),
+        (
+            "Commentaire (source)",
+            {
+                "fields": [
+                    "article",
+                    "in_thread",
+                    "author",
+                    "author_as_written",
+                    "posted_at",
+                    "date_raw",
+                    "kind",
+                    "status",
+                    "is_public",
+                    "position",
+                    "body",
+                    "links",
+                ]  # fmt: skip
+            },
+        ),
+    ]
+    readonly_fields = [
+        "provenance", "suggestion", "article", "in_thread", "author", "author_as_written",
+        "posted_at", "date_raw", "kind", "status", "is_public", "position", "body", "links",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # comments come from imported sources
+
+    def get_changelist(self, request, **kwargs):
+        return TreeChangeList
+
+    # --- list columns
+
+    @admin.display(description="commentaire")
+    def thread_entry(self, obj: Comment) -> str:
+        level = obj.level or 0
+        author = obj.author_as_written or (obj.author.name if obj.author else "—")
+        return format_html(
+            '<div style="padding-left:{}em;{}">{}<strong>{}</strong> '
+            '<span style="color:#888">#{}</span><br><span style="font-weight:normal">{}</span>'
+            "</div>",
+            1.5 * level,
+            "border-left:2px solid #ddd;margin-left:.2em" if level else "",
+            "↳ " if level else "",
+            author,
+            obj.position,
+            Truncator(obj.body).chars(140),
+        )
+
+    @admin.display(description="article")
+    def article_title(self, obj: Comment) -> str:
+        return Truncator(obj.article.title).chars(40)
+
+    @admin.display(description="statut")
+    def visibility(self, obj: Comment) -> str:
+        if obj.is_public:
+            return "public"
+        return format_html('<strong style="color:#c62828">masqué</strong> ({})', obj.status)
+
+    @admin.display(description="provenance")
+    def provenance(self, obj: Comment) -> str:
+        return stance_provenance(obj)
+
+    # --- change form
+
+    @admin.display(description="suggestion automatique")
+    def suggestion(self, obj: Comment) -> str:
+        if not obj.auto_stance:
+            return "—"
+        confidence = "" if obj.auto_confidence is None else f" ({obj.auto_confidence:.0%})"
+        cues = "; ".join(str(c) for c in obj.auto_cues) if obj.auto_cues else "aucun indice"
+        return format_html(
+            "{}{} — {}", stance_badge(obj.auto_stance, StanceSource.AUTO), confidence, cues
+        )
+
+    @admin.display(description="dans le fil")
+    def in_thread(self, obj: Comment) -> str:
+        url = reverse("admin:threads_comment_changelist") + f"?article__id__exact={obj.article_id}"
+        parent = ""
+        if obj.parent_id:
+            parent = format_html(
+                'répond à <a href="{}">{}</a> · ',
+                reverse("admin:threads_comment_change", args=[obj.parent_id]),
+                obj.parent,
+            )
+        return format_html(
+            '{}niveau {} · <a href="{}">tout le fil de l’article</a>', parent, obj.level, url
+        )
+
+    @admin.display(description="s’adresse à")
+    def links(self, obj: Comment) -> str:
+        targets = obj.outgoing_links.select_related("target")
+        if not targets:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            (
+                (reverse("admin:threads_comment_change", args=[link.target_id]), link.target)
+                for link in targets
+            ),
+        )
+
+    # --- curation
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        changes = self.form_changes(form)
+        if {"stance", "stance_cue"} & set(form.changed_data):
+            old_source = Comment.objects.values_list("stance_source", flat=True).get(pk=obj.pk)
+            if old_source != StanceSource.CURATED:
+                changes.append(change_line("stance_source", old_source, StanceSource.CURATED))
+            if "stance" in form.changed_data and "stance_cue" not in form.fields and obj.stance_cue:
+                # A list edit: the cue justified the old label, and the curator cannot see it.
+                changes.append(change_line("stance_cue", obj.stance_cue, ""))
+                obj.stance_cue = ""
+            obj.stance_source = StanceSource.CURATED
+            obj.stance_curated_by = request.user
+            obj.stance_curated_at = timezone.now()
+            obj.stance_curated_via = CURATED_VIA
+        obj._history_message = "; ".join(changes)
+        obj.save(update_fields=STANCE_CURATION_FIELDS)
+
+    def curate_stance(self, request, queryset, stance: Stance) -> None:
+        """A bulk action: the selected comments get `stance`, curated by the acting user.
+        Comments already curated with that stance are left as they are."""
+        now = timezone.now()
+        changed: list[Comment] = []
+        by_message: dict[str, list[Comment]] = defaultdict(list)
+        # The changelist's queryset may carry joins (search, select_related); lock and
+        # read the rows themselves.
+        pks = list(queryset.values_list("pk", flat=True))
+        with transaction.atomic():
+            rows = list(
+                Comment.objects.filter(pk__in=pks)
+                .select_for_update()
+                .only("pk", "author_as_written", "body", *STANCE_CURATION_FIELDS)
+                .order_by("pk")
+            )
+            for comment in rows:
+                if comment.stance == stance and comment.stance_source == StanceSource.CURATED:
+                    continue
+                lines = []
+                if comment.stance != stance:
+                    lines.append(change_line("stance", comment.stance, stance.value))
+                    if comment.stance_cue:
+                        lines.append(change_line("stance_cue", comment.stance_cue, ""))
+                        comment.stance_cue = ""
+                if comment.stance_source != StanceSource.CURATED:
+                    lines.append(
+                        change_line("stance_source", comment.stance_source, StanceSource.CURATED)
+                    )
+                comment.stance = stance.value
+                comment.stance_source = StanceSource.CURATED
+                comment.stance_curated_by = request.user
+                comment.stance_curated_at = now
+                comment.stance_curated_via = CURATED_VIA
+                changed.append(comment)
+                by_message["; ".join(lines) + " (action groupée)"].append(comment)
+            Comment.objects.bulk_update(changed, STANCE_CURATION_FIELDS, batch_size=500)
+            for message, comments in by_message.items():
+                _log(request.user, comments, message)
+        unchanged = len(rows) - len(changed)
+        text = f"{len(changed)} commentaire(s) marqué(s) « {stance.label} » (curé par vous)."
+        if unchanged:
+            text += f" {unchanged} l’étaient déjà."
+        self.message_user(request, text, messages.SUCCESS)
+
+
+# --- articles -------------------------------------------------------------------------------
+
+
+@admin.register(Article)
+class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
+    list_display = [
+        "title", "blog", "author", "published_at", "n_comments", "position", "provenance",
+    ]  # fmt: skip
+    list_editable = ["position"]
+    list_filter = ["position", "blog", "is_public"]
+    search_fields = ["title", "body", "author__name"]
+    list_select_related = ["blog", "author", "position_curated_by"]
+    fieldsets = [
+        ("Position", {"fields": ["position", "position_cue", "provenance"]}),
+        ("Commentaires", {"fields": ["comments_link", "comment_tree"]}),
+        (
+            "Article (source)",
+            {
+                "classes": ["collapse"],
+                "fields": [
+                    "title",
+                    "slug",
+                    "blog",
+                    "author",
+                    "published_at",
+                    "url",
+                    "status",
+                    "is_public",
+                    "announced_comments",
+                    "source",
+                    "flags",
+                    "body",
+                ],  # fmt: skip
+            },
+        ),
+    ]
+    readonly_fields = [
+        "provenance", "comments_link", "comment_tree", "title", "slug", "blog", "author",
+        "published_at", "url", "status", "is_public", "announced_comments", "source", "flags",
+        "body",
+    ]  # fmt: skip
+
+    def has_add_permission(self, request):
+        return False  # articles come from imported sources
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_comments=Count("comments"))
+
+    @admin.display(description="commentaires", ordering="n_comments")
+    def n_comments(self, obj: Article) -> int:
+        return obj.n_comments
+
+    @admin.display(description="provenance")
+    def provenance(self, obj: Article) -> str:
+        if not obj.position_curated_at:
+            return "—"
+        who = obj.position_curated_by or obj.position_curated_via or "?"
+        return f"curée · {who} · {_when(obj.position_curated_at)}"
+
+    @admin.display(description="liste")
+    def comments_link(self, obj: Article) -> str:
+        url = reverse("admin:threads_comment_changelist") + f"?article__id__exact={obj.pk}"
+        return format_html(
+            '<a href="{}">Modifier les positions de ces {} commentaires dans la liste</a>',
+            url,
+            obj.comments.count(),
+        )
+
+    @admin.display(description="fil")
+    def comment_tree(self, obj: Article) -> str:
+        comments = obj.comments.select_related("author").order_by("tree_id", "lft")
+        if not comments:
+            return "aucun commentaire"
+        items = format_html_join(
+            "",
+            '<li style="margin-left:{}em;list-style:none;padding:.15em 0">{}{} '
+            '<a href="{}"><strong>{}</strong></a> <span style="color:#888">#{} {}</span>{} '
+            "<span>{}</span></li>",
+            (
+                (
+                    1.5 * c.level,
+                    "↳ " if c.level else "",
+                    stance_badge(c.stance, c.stance_source),
+                    reverse("admin:threads_comment_change", args=[c.pk]),
+                    c.author_as_written or (c.author.name if c.author else "—"),
+                    c.position,
+                    _when(c.posted_at),
+                    "" if c.is_public else format_html(" <em>(masqué : {})</em>", c.status),
+                    Truncator(c.body).chars(110),
+                )
+                for c in comments
+            ),
+        )
+        return format_html('<ul style="margin:0;padding:0">{}</ul>', items)
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            return super().save_model(request, obj, form, change)
+        changes = self.form_changes(form)
+        if {"position", "position_cue"} & set(form.changed_data):
+            if (
+                "position" in form.changed_data
+                and "position_cue" not in form.fields
+                and obj.position_cue
+            ):
+                changes.append(change_line("position_cue", obj.position_cue, ""))
+                obj.position_cue = ""
+            obj.position_curated_by = request.user
+            obj.position_curated_at = timezone.now()
+            obj.position_curated_via = CURATED_VIA
+        obj._history_message = "; ".join(changes)
+        obj.save(update_fields=POSITION_CURATION_FIELDS)

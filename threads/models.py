@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Count, F, Q
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -71,9 +73,34 @@ class StanceSource(models.TextChoices):
     AUTO = "auto", "suggérée"
 
 
+def _public_comments(prefix: str = "comments__") -> Q:
+    return Q(**{f"{prefix}is_public": True})
+
+
 class ArticleQuerySet(models.QuerySet):
     def public(self) -> ArticleQuerySet:
         return self.filter(is_public=True)
+
+    def with_stats(self) -> ArticleQuerySet:
+        """Per article: public comments, distinct participants among them, and how many
+        comments take each stance. One join on comments, so the counts don't multiply."""
+        live = _public_comments()
+        stance_counts = {
+            f"n_{stance}": Count("comments", filter=live & Q(comments__stance=stance))
+            for stance in (Stance.AGREE, Stance.DISAGREE, Stance.NUANCED, Stance.NEUTRAL)
+        }
+        return self.annotate(
+            n_comments=Count("comments", filter=live),
+            n_participants=Count("comments__author", filter=live, distinct=True),
+            **stance_counts,
+        )
+
+    def listing(self) -> ArticleQuerySet:
+        """What the article list shows: public articles with blog, author and counts."""
+        return self.public().select_related("blog", "author").with_stats()
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
 
 
 class Article(models.Model):
@@ -136,6 +163,91 @@ class CommentQuerySet(TreeQuerySet):
         # Roots get consecutive tree ids in source order, so (tree_id, lft) is the
         # article's whole thread in reading order.
         return self.order_by("tree_id", "lft")
+
+    def newest_first(self) -> CommentQuerySet:
+        return self.order_by(F("posted_at").desc(nulls_last=True), "-position", "-pk")
+
+    def oldest_first(self) -> CommentQuerySet:
+        return self.order_by(F("posted_at").asc(nulls_last=True), "position", "pk")
+
+    def for_listing(self) -> CommentQuerySet:
+        """Public comments with what a list of hits shows: article, blog, author, and the
+        comment each one answers (which may be hidden: the template then says so)."""
+        return self.public().select_related(
+            "article", "article__blog", "author", "parent", "parent__author"
+        )
+
+    def stance_counts(self) -> dict[str, int]:
+        """{stance: count} over this queryset, every stance present (zeros included)."""
+        counts = dict.fromkeys(Stance.values, 0)
+        for stance, n in self.order_by().values_list("stance").annotate(n=Count("pk")):
+            counts[stance] = n
+        return counts
+
+    def monthly_activity(self) -> dict[int, list[tuple]]:
+        """{article_id: [(month, count), ...]} over the dated comments, months in order."""
+        rows = (
+            self.filter(posted_at__isnull=False)
+            .annotate(month=TruncMonth("posted_at"))
+            .order_by()
+            .values_list("article_id", "month")
+            .annotate(n=Count("pk"))
+            .order_by("article_id", "month")
+        )
+        activity: dict[int, list[tuple]] = {}
+        for article_id, month, n in rows:
+            activity.setdefault(article_id, []).append((month, n))
+        return activity
+
+    def thread(self, article: Article) -> list[Comment]:
+        """An article's thread as readers see it, in tree order, in two queries whatever
+        its size: every comment with its author, then the addressee links.
+
+        Hidden comments are left out, unless a public reply hangs below them: then they
+        stay as placeholders (``placeholder`` is "deleted" or "hidden", their text and
+        author never shown) so that the replies keep their place. Each comment gets
+        ``addressees``: the visible comments it was inferred to answer, as
+        (comment, name) pairs."""
+        rows = list(
+            self.filter(article=article)
+            .select_related("author")
+            .defer("auto_cues", "content_hash")
+            .tree_order()
+        )
+        by_id = {c.pk: c for c in rows}
+        needed: set[int] = set()
+        for c in rows:
+            if not c.is_public:
+                continue
+            parent_id = c.parent_id
+            while parent_id is not None and parent_id not in needed:
+                parent = by_id.get(parent_id)
+                if parent is None or parent.is_public:
+                    break
+                needed.add(parent_id)
+                parent_id = parent.parent_id
+        visible = []
+        for c in rows:
+            if c.is_public:
+                c.placeholder = ""
+            elif c.pk in needed:
+                c.placeholder = "deleted" if c.status == "deleted" else "hidden"
+            else:
+                continue
+            c.addressees = []
+            visible.append(c)
+        shown = {c.pk: c for c in visible}
+        links = (
+            AddresseeLink.objects.filter(source__article=article)
+            .order_by("source_id", "target__tree_id", "target__lft")
+            .values_list("source_id", "target_id")
+        )
+        for source_id, target_id in links:
+            source, target = shown.get(source_id), shown.get(target_id)
+            if source is None or target is None or source.placeholder or target.placeholder:
+                continue
+            source.addressees.append(target)
+        return visible
 
 
 class Comment(MPTTModel):

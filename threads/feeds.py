@@ -1,0 +1,89 @@
+"""Atom feeds: the latest articles, and the comments of one thread."""
+
+from __future__ import annotations
+
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from threads.models import Article, Comment
+from threads.templatetags.cmforum import snippet, who
+
+FEED_ITEMS = 50
+
+
+class LatestArticlesFeed(Feed):
+    feed_type = Atom1Feed
+
+    def title(self):
+        return _("cmforum : derniers articles")
+
+    def subtitle(self):
+        return _("Les articles archivés du débat sur le métier de community manager.")
+
+    def link(self):
+        return reverse("threads:home")
+
+    def items(self):
+        return Article.objects.public().select_related("blog", "author").newest_first()[
+            :FEED_ITEMS
+        ]
+
+    def item_title(self, item: Article):
+        return item.title
+
+    def item_description(self, item: Article):
+        return snippet(item.body, 600)
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_author_name(self, item: Article):
+        return item.author.name if item.author else item.blog.name
+
+    def item_categories(self, item: Article):
+        return [item.blog.name]
+
+
+class ThreadCommentsFeed(Feed):
+    feed_type = Atom1Feed
+
+    def get_object(self, request, slug):
+        return get_object_or_404(Article.objects.public(), slug=slug)
+
+    def title(self, obj: Article):
+        return _("Commentaires sur « %(title)s »") % {"title": obj.title}
+
+    def link(self, obj: Article):
+        return obj.get_absolute_url()
+
+    def subtitle(self, obj: Article):
+        return _("Les commentaires du fil, les plus récents d’abord.")
+
+    def items(self, obj: Article):
+        return (
+            Comment.objects.public()
+            .filter(article=obj)
+            .select_related("author", "article")
+            .newest_first()[:FEED_ITEMS]
+        )
+
+    def item_title(self, item: Comment):
+        return _("%(name)s sur « %(title)s »") % {"name": who(item), "title": item.article.title}
+
+    def item_description(self, item: Comment):
+        return snippet(item.body, 800)
+
+    def item_link(self, item: Comment):
+        return f"{item.article.get_absolute_url()}#c{item.pk}"
+
+    def item_guid(self, item: Comment):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Comment):
+        return item.posted_at
+
+    def item_author_name(self, item: Comment):
+        return who(item)

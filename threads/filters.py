@@ -1,0 +1,240 @@
+"""django-filter filter sets behind the article list (home), /comments/ and /people/.
+
+Every filter is a plain GET parameter, so any selection is a URL to share, e.g. every
+disagreement posted in 2010: /comments/?stance=disagree&after=2010-01-01&before=2010-12-31
+(or /comments/?stance=disagree&year=2010)."""
+
+from __future__ import annotations
+
+import django_filters as filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from people.models import Participant
+from threads import search
+from threads.models import Article, Blog, Comment, Position, Stance, StanceSource
+
+KIND_CHOICES = [
+    ("comment", _("commentaire")),
+    ("pingback", _("pingback")),
+    ("trackback", _("trackback")),
+    ("tweet", _("tweet")),
+]
+STANCE_CHOICES = [
+    (Stance.AGREE, _("d’accord")),
+    (Stance.DISAGREE, _("en désaccord")),
+    (Stance.NUANCED, _("nuancé")),
+    (Stance.NEUTRAL, _("neutre")),
+    (Stance.UNKNOWN, _("non jugé")),
+]
+POSITION_CHOICES = [
+    (Position.DEFENDS, _("défend le métier")),
+    (Position.CRITICISES, _("critique le métier")),
+    (Position.NUANCED, _("nuancé")),
+    (Position.UNKNOWN, _("position inconnue")),
+]
+STANCE_SOURCE_CHOICES = [
+    (StanceSource.CURATED, _("vérifiée")),
+    (StanceSource.AUTO, _("suggérée")),
+]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+def _text_search(queryset, name, value):
+    return search.matching(queryset, value)
+
+
+class ArticleFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Texte"), method=_text_search)
+    blog = filters.ModelChoiceFilter(
+        label=_("Blog"), queryset=Blog.objects.all(), empty_label=_("Tous les blogs")
+    )
+    author = filters.ModelChoiceFilter(
+        label=_("Auteur"),
+        to_field_name="slug",
+        queryset=Participant.objects.filter(articles__is_public=True).distinct(),
+        empty_label=_("Tous les auteurs"),
+    )
+    position = filters.ChoiceFilter(
+        label=_("Position de l’article"),
+        choices=POSITION_CHOICES,
+        empty_label=_("Toutes les positions"),
+    )
+    after = filters.DateFilter(
+        label=_("Publié à partir du"),
+        field_name="published_at",
+        lookup_expr="date__gte",
+        widget=DateInput,
+    )
+    before = filters.DateFilter(
+        label=_("Publié jusqu’au"),
+        field_name="published_at",
+        lookup_expr="date__lte",
+        widget=DateInput,
+    )
+    sort = filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=[
+            ("date", _("date, plus anciens d’abord")),
+            ("-date", _("date, plus récents d’abord")),
+            ("-comments", _("nombre de commentaires")),
+        ],
+        empty_label=_("date, plus récents d’abord"),
+        method="sort_by",
+    )
+
+    class Meta:
+        model = Article
+        fields = ["q", "blog", "author", "position", "after", "before", "sort"]
+
+    def sort_by(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or "-date"
+        if sort == "date":
+            return queryset.order_by(F("published_at").asc(nulls_last=True), "title")
+        if sort == "-comments":
+            return queryset.order_by("-n_comments", "title")
+        return queryset.order_by(F("published_at").desc(nulls_last=True), "title")
+
+
+class CommentFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Texte"), method=_text_search)
+    stance = filters.MultipleChoiceFilter(
+        label=_("Position du commentaire"),
+        choices=STANCE_CHOICES,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    stance_source = filters.ChoiceFilter(
+        label=_("Position établie"),
+        choices=STANCE_SOURCE_CHOICES,
+        empty_label=_("vérifiée ou suggérée"),
+    )
+    kind = filters.MultipleChoiceFilter(
+        label=_("Type"), choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple
+    )
+    participant = filters.ModelChoiceFilter(
+        label=_("Participant"),
+        field_name="author",
+        to_field_name="slug",
+        queryset=Participant.objects.filter(comments__is_public=True).distinct(),
+        empty_label=_("Tout le monde"),
+    )
+    article = filters.ModelChoiceFilter(
+        label=_("Article"),
+        to_field_name="slug",
+        queryset=Article.objects.public(),
+        empty_label=_("Tous les articles"),
+    )
+    blog = filters.ModelChoiceFilter(
+        label=_("Blog"),
+        field_name="article__blog",
+        queryset=Blog.objects.filter(articles__is_public=True).distinct(),
+        empty_label=_("Tous les blogs"),
+    )
+    year = filters.NumberFilter(
+        label=_("Année"), field_name="posted_at", lookup_expr="year", min_value=1990
+    )
+    after = filters.DateFilter(
+        label=_("Posté à partir du"),
+        field_name="posted_at",
+        lookup_expr="date__gte",
+        widget=DateInput,
+    )
+    before = filters.DateFilter(
+        label=_("Posté jusqu’au"),
+        field_name="posted_at",
+        lookup_expr="date__lte",
+        widget=DateInput,
+    )
+    order = filters.ChoiceFilter(
+        label=_("Ordre"),
+        choices=[
+            ("date", _("date, plus anciens d’abord")),
+            ("-date", _("date, plus récents d’abord")),
+        ],
+        empty_label=_("fil par fil, ordre de lecture"),
+        method="order_by",
+    )
+
+    class Meta:
+        model = Comment
+        fields = [
+            "q", "stance", "stance_source", "kind", "participant", "article", "blog",
+            "year", "after", "before", "order",
+        ]  # fmt: skip
+
+    def order_by(self, queryset, name, value):
+        return queryset  # applied last, in filter_queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        order = self.form.cleaned_data.get("order")
+        if order == "date":
+            return queryset.oldest_first()
+        if order == "-date":
+            return queryset.newest_first()
+        return queryset.order_by(
+            F("article__published_at").desc(nulls_last=True), "article__title", "tree_id", "lft"
+        )
+
+
+PARTICIPANT_SORTS = {
+    "contributions": ("-n_contributions", "name"),
+    "comments": ("-n_comments", "name"),
+    "articles": ("-n_articles", "name"),
+    "name": ("name",),
+}
+
+
+class ParticipantFilter(filters.FilterSet):
+    q = filters.CharFilter(label=_("Nom"), method="by_name")
+    blog = filters.ModelChoiceFilter(
+        label=_("Blog"),
+        queryset=Blog.objects.filter(articles__is_public=True).distinct(),
+        empty_label=_("Tous les blogs"),
+        method="by_blog",
+    )
+    sort = filters.ChoiceFilter(
+        label=_("Trier par"),
+        choices=[
+            ("comments", _("nombre de commentaires")),
+            ("articles", _("nombre d’articles")),
+            ("name", _("nom")),
+        ],
+        empty_label=_("nombre de contributions"),
+        method="sort_by",
+    )
+
+    class Meta:
+        model = Participant
+        fields = ["q", "blog", "sort"]
+
+    def by_name(self, queryset, name, value):
+        folded = search.fold(value).strip()
+        if not folded:
+            return queryset
+        # Aliases carry the normalized key: case, accents and spacing ignored.
+        return queryset.filter(aliases__key__contains=" ".join(folded.split())).distinct()
+
+    def by_blog(self, queryset, name, value):
+        commented = Comment.objects.public().filter(article__blog=value).values("author")
+        wrote = Article.objects.public().filter(blog=value).values("author")
+        return queryset.filter(Q(pk__in=commented) | Q(pk__in=wrote))
+
+    def sort_by(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        sort = self.form.cleaned_data.get("sort") or "contributions"
+        return queryset.order_by(*PARTICIPANT_SORTS.get(sort, PARTICIPANT_SORTS["contributions"]))
