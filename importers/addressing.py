@@ -33,17 +33,19 @@ def _author_keys(author: Author) -> set[str]:
 
 
 def infer_addressees(authors: list[Author], bodies: list[str]) -> list[list[tuple[int, str]]]:
-    """For each comment, the (index, cue) pairs of the earlier comments it addresses."""
+    """For each comment, the (index, cue) pairs of the earlier comments it addresses.
+    One pass in source order with indexes of who spoke last, so it stays linear."""
     result: list[list[tuple[int, str]]] = []
     keys = [_author_keys(a) for a in authors]
     flat_bodies = [_SPACES.sub(" ", b) for b in bodies]
+    index = _SpeakerIndex()
     for i, body in enumerate(bodies):
         found: dict[int, str] = {}
         lines = [line.strip() for line in body.splitlines() if line.strip()]
         # The opening line, and any later line that starts with "@" (replies to several).
         candidates = lines[:1] + [line for line in lines[1:] if line.startswith("@")]
         for line in candidates:
-            target = _addressed_by_name(line, i, keys)
+            target = _addressed_by_name(line, keys[i], index)
             if target is not None and target[0] not in found:
                 found[target[0]] = target[1]
         if lines:
@@ -55,10 +57,35 @@ def infer_addressees(authors: list[Author], bodies: list[str]) -> list[list[tupl
                         found.setdefault(j, "« " + quoted[:60] + " »")
                         break
         result.append(sorted(found.items()))
+        index.add(i, keys[i])
     return result
 
 
-def _addressed_by_name(line: str, i: int, keys: list[set[str]]) -> tuple[int, str] | None:
+class _SpeakerIndex:
+    """Who spoke last, by name key and by first name, among the comments seen so far."""
+
+    def __init__(self) -> None:
+        self.latest: dict[str, int] = {}
+        # first name -> {a speaker's keys -> their latest comment}
+        self.by_first: dict[str, dict[frozenset[str], int]] = {}
+
+    def add(self, i: int, keys: set[str]) -> None:
+        for key in keys:
+            self.latest[key] = i
+            self.by_first.setdefault(key.split(" ")[0], {})[frozenset(keys)] = i
+
+    def by_key(self, key: str, own: set[str]) -> int | None:
+        return None if key in own else self.latest.get(key)
+
+    def by_first_name(self, key: str, own: set[str]) -> int | None:
+        """ "@Aurélien" for "Aurélien Gaucherand": only when one earlier participant fits."""
+        if " " in key:
+            return None
+        speakers = {k: j for k, j in self.by_first.get(key, {}).items() if not (k & own)}
+        return next(iter(speakers.values())) if len(speakers) == 1 else None
+
+
+def _addressed_by_name(line: str, own: set[str], index: _SpeakerIndex) -> tuple[int, str] | None:
     match = _AT_NAME.match(line)
     name = (match["name"] or match["word"]) if match else None
     must_be_known = False
@@ -70,30 +97,9 @@ def _addressed_by_name(line: str, i: int, keys: list[set[str]]) -> tuple[int, st
     key = normalize_key(name)
     if not key:
         return None
-    target = _latest_by_key(key, i, keys)
+    target = index.by_key(key, own)
     if target is None and not must_be_known:
-        target = _latest_by_first_name(key, i, keys)
+        target = index.by_first_name(key, own)
     if target is None:
         return None
     return target, match.group(0).strip()
-
-
-def _latest_by_key(key: str, i: int, keys: list[set[str]]) -> int | None:
-    for j in range(i - 1, -1, -1):
-        if key in keys[j] and key not in keys[i]:
-            return j
-    return None
-
-
-def _latest_by_first_name(key: str, i: int, keys: list[set[str]]) -> int | None:
-    """ "@Aurélien" for "Aurélien Gaucherand": only when one earlier participant fits."""
-    if " " in key:
-        return None
-    matches = {
-        j: frozenset(keys[j])
-        for j in range(i)
-        if any(k.split(" ")[0] == key for k in keys[j]) and not (keys[j] & keys[i])
-    }
-    if len(set(matches.values())) != 1:
-        return None
-    return max(matches)
