@@ -34,6 +34,7 @@ from threads.models import (
     ImportSource,
     StanceSource,
 )
+from threads.stance import suggest
 from threads.tree import nested_sets
 
 # Comment fields that come from the source; everything else on a comment is curation.
@@ -476,10 +477,13 @@ class _ThreadWriter:
             row = rows[i]
             if row is None:
                 row = Comment(article=self.article, **values)
-                self._apply_archive_stance(row, comment)
+                if not self._apply_archive_stance(row, comment):
+                    suggest(row)  # curated labels, applied afterwards, still win
             elif any(getattr(row, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(row, k, v)
+                if not comment.stance:
+                    suggest(row)  # the text changed: a fresh suggestion
                 changed_rows.append(row)
             elif self._apply_archive_stance(row, comment):
                 changed_rows.append(row)

@@ -162,3 +162,11 @@ def test_same_post_id_in_two_blogs_stays_two_articles():
     import_file("wxr-isso-wordpress.xml")
     assert Article.objects.filter(external_id="18").count() == 2
     assert Comment.objects.count() == 181 + 8
+
+
+def test_new_dump_gets_stance_suggestions_with_cues():
+    import_file("wxr-cc-labs-wordpress.xml")
+    comments = list(Comment.objects.all())
+    assert all(c.stance_source == "auto" and c.auto_stance == c.stance for c in comments)
+    assert all(c.stance == "neutral" for c in comments if c.kind == "pingback")
+    assert any(c.auto_cues for c in comments)

@@ -4,13 +4,23 @@ suggestions against the curated labels. See threads/stance.py for how the classi
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
 from threads.models import Article, Comment, Stance, StanceSource
-from threads.stance import LABELS, Scores, classify, score
-
-AUTO_FIELDS = ["stance", "stance_source", "auto_stance", "auto_confidence", "auto_cues"]
+from threads.stance import (
+    AUTO_FIELDS,
+    LABELS,
+    PRIORS,
+    Scores,
+    classify,
+    fit_priors,
+    format_priors,
+    leave_one_text_out,
+    score,
+    suggest,
+)
 
 
 class Command(BaseCommand):
@@ -50,19 +60,9 @@ class Command(BaseCommand):
         changed, labels, total = [], Counter(), 0
         for comment in todo.iterator(chunk_size=2000):
             total += 1
-            suggestion = classify(comment.body, comment.kind)
-            labels[suggestion.label] += 1
-            new = {
-                "stance": suggestion.label,
-                "stance_source": StanceSource.AUTO,
-                "auto_stance": suggestion.label,
-                "auto_confidence": suggestion.confidence,
-                "auto_cues": suggestion.cues,
-            }
-            if any(getattr(comment, name) != value for name, value in new.items()):
-                for name, value in new.items():
-                    setattr(comment, name, value)
+            if suggest(comment):
                 changed.append(comment)
+            labels[comment.stance] += 1
         Comment.objects.bulk_update(changed, AUTO_FIELDS, batch_size=500)
         counts = ", ".join(f"{labels[label]} {label}" for label in LABELS)
         self.stdout.write(
@@ -76,30 +76,55 @@ class Command(BaseCommand):
         curated = comments.filter(stance_source=StanceSource.CURATED).select_related(
             "article__source"
         )
-        pairs: list[tuple[str, str]] = []
-        by_text: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # Per text (file stem): the comments' body, kind and curated label. Only body and
+        # kind go to the classifier; the label is compared afterwards.
+        texts: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
         unjudged = 0
         for comment in curated.order_by("article_id", "position"):
-            if comment.stance not in LABELS:  # "unknown": curated as not judged
+            if comment.stance not in LABELS:  # curated as "unknown": not judged
                 unjudged += 1
                 continue
-            # Blind: only the body and the kind go in; the label is compared afterwards.
-            guess = classify(comment.body, comment.kind).label
-            pairs.append((comment.stance, guess))
             source = comment.article.source
-            by_text[source.file_name if source else comment.article.slug].append(
-                (comment.stance, guess)
-            )
-        if not pairs:
+            key = Path(source.file_name).stem if source else comment.article.slug
+            texts[key].append((comment.body, comment.kind, comment.stance))
+        if not texts:
             self.stdout.write("No curated comment to evaluate against.")
             return
-        result = score(pairs)
+        n = sum(len(rows) for rows in texts.values())
+        left_out = f"; {unjudged} curated as {Stance.UNKNOWN} left out" if unjudged else ""
         self.stdout.write(
-            f"Blind evaluation: {len(pairs)} curated comments in {len(by_text)} texts, "
-            f"classified from their text and kind only"
-            + (f" ({unjudged} curated as {Stance.UNKNOWN} left out)" if unjudged else "")
-            + "."
+            f"{n} curated comments in {len(texts)} texts, classified blind (body and kind "
+            f"only){left_out}. Labels: {', '.join(LABELS)}."
         )
+
+        shipped = {
+            key: [(label, classify(body, kind).label) for body, kind, label in rows]
+            for key, rows in texts.items()
+        }
+        self._report(
+            "1. Shipped classifier (in-sample: its tuning and priors saw these labels)",
+            shipped,
+        )
+        if len(texts) > 1:
+            self._report(
+                "2. Leave-one-text-out (the honest figure: each text classified with the "
+                "changes made for it alone undone and priors fitted on the other texts)",
+                leave_one_text_out(texts),
+            )
+        refitted = fit_priors(row for rows in texts.values() for row in rows)
+        self.stdout.write("")
+        self.stdout.write(f"Priors for comments with no cue: shipped {format_priors(PRIORS)}")
+        if refitted != PRIORS:
+            self.stdout.write(
+                f"  refitted on these labels: {format_priors(refitted)} -- differs: "
+                "update PRIORS in threads/stance.py"
+            )
+
+    def _report(self, title: str, by_text: dict[str, list[tuple[str, str]]]) -> None:
+        pairs = [pair for rows in by_text.values() for pair in rows]
+        result = score(pairs)
+        self.stdout.write("")
+        self.stdout.write(f"== {title}")
         self.stdout.write("")
         self._matrix(result)
         self.stdout.write("")
@@ -108,11 +133,9 @@ class Command(BaseCommand):
         self.stdout.write(f"accuracy: {result.accuracy:.3f} ({result.correct}/{result.total})")
         self.stdout.write(f"macro-F1: {result.macro_f1:.3f}")
         if len(by_text) > 1:
-            self.stdout.write("")
-            self.stdout.write("Per text:")
             width = max(len(name) for name in by_text)
-            for name, text_pairs in by_text.items():
-                part = score(text_pairs)
+            for name, rows in by_text.items():
+                part = score(rows)
                 self.stdout.write(
                     f"  {name:<{width}}  {part.total:>4} comments  "
                     f"accuracy {part.accuracy:.3f}  macro-F1 {part.macro_f1:.3f}"
