@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -123,7 +124,8 @@ class _Loader:
         self.report.warnings.extend(dump.warnings)
         self.participants: dict[str, Participant] = {}  # by normalized key
         self.slugs_taken: set[str] | None = None
-        self.ids_by_slug: dict[str, int] | None = None
+        self.users: dict = {}
+        self.by_archive_slug: dict[str, int] = {}  # cmforum-json: slug -> participant id
 
     def run(self) -> LoadReport:
         self.source = self._import_source()
@@ -174,6 +176,15 @@ class _Loader:
         )
         return source
 
+    def user_for(self, username: str | None):
+        """The curator an archive names, when this database has that user."""
+        if not username:
+            return None
+        if username not in self.users:
+            User = get_user_model()
+            self.users[username] = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+        return self.users[username]
+
     # --- participants --------------------------------------------------------------------
 
     def _spellings(self) -> set[str]:
@@ -188,20 +199,26 @@ class _Loader:
         return spellings
 
     def _load_archive_participants(self) -> None:
-        """A cmforum-json archive names its participants, their slugs and spellings."""
+        """A cmforum-json archive names its participants, their slugs and spellings. A
+        participant merged away since the archive was made resolves, through its spellings,
+        to the survivor: restoring an old backup never undoes a merge."""
         for entry in self.dump.participants:
+            spellings = [entry["name"], *entry.get("aliases", [])]
             participant = Participant.objects.filter(slug=entry["slug"]).first()
-            name, _ = split_handle(entry["name"])
+            for spelling in spellings:
+                if participant is None:
+                    participant = Participant.objects.for_spelling(spelling)
             if participant is None:
-                participant = Participant.objects.filter(key=normalize_key(name)).first()
-            if participant is None:
+                name, _ = split_handle(entry["name"])
                 participant = Participant.objects.create(
                     name=entry["name"], slug=entry["slug"], key=normalize_key(name),
                     handle=entry.get("handle", ""), website=entry.get("website", ""),
                 )  # fmt: skip
                 self.report.participants_new += 1
-            existing = set(ParticipantAlias.objects.filter(name__in=entry.get("aliases", []))
-                           .values_list("name", flat=True))  # fmt: skip
+            self.by_archive_slug[entry["slug"]] = participant.pk
+            existing = set(
+                ParticipantAlias.objects.filter(name__in=spellings).values_list("name", flat=True)
+            )
             ParticipantAlias.objects.bulk_create(
                 ParticipantAlias(participant=participant, name=spelling,
                                  key=normalize_key(split_handle(spelling)[0]))
@@ -289,11 +306,8 @@ class _Loader:
         return slug
 
     def _author_id(self, spelling: str, slug: str = "") -> int | None:
-        if slug:
-            if self.ids_by_slug is None:  # one query for the whole file, not one per comment
-                self.ids_by_slug = dict(Participant.objects.values_list("slug", "pk"))
-            if slug in self.ids_by_slug:
-                return self.ids_by_slug[slug]
+        if slug in self.by_archive_slug:
+            return self.by_archive_slug[slug]
         return getattr(self.participant_for(spelling), "pk", None)
 
     def participant_for(self, spelling: str) -> Participant | None:
@@ -330,8 +344,10 @@ class _Loader:
             if found:
                 return found
         found = Article.objects.filter(blog=blog, source_key=source_key).first()
-        if found is None and source_key.startswith("title:") and not (
-            parsed.blog_name or parsed.blog_url
+        if (
+            found is None
+            and source_key.startswith("title:")
+            and not (parsed.blog_name or parsed.blog_url)
         ):
             # A dump that does not say its blog (an edited copy of a text the manifest
             # describes, say) is the article already archived under that identity, if one.
@@ -410,6 +426,7 @@ class _Loader:
         article.position = parsed.position.get("value", article.position)
         at = parsed.position.get("curated_at")
         article.position_curated_at = datetime.fromisoformat(at) if at else None
+        article.position_curated_by = self.user_for(parsed.position.get("curated_by"))
         article.position_curated_via = parsed.position.get("curated_via", "")
         article.position_cue = parsed.position.get("cue", "")
         return True
@@ -561,6 +578,8 @@ class _ThreadWriter:
                 value = comment.stance[name]
                 if name == "stance_curated_at" and value:
                     value = datetime.fromisoformat(value)
+                if name == "stance_curated_by":
+                    value = self.loader.user_for(value)
                 setattr(row, name, value)
         return before != [getattr(row, f) for f in _STANCE_FIELDS]
 
@@ -585,7 +604,8 @@ class _ThreadWriter:
 
 
 _STANCE_FIELDS = [
-    "stance", "stance_source", "stance_curated_at", "stance_curated_via", "stance_cue",
+    "stance", "stance_source", "stance_curated_by", "stance_curated_at", "stance_curated_via",
+    "stance_cue",
     "auto_stance", "auto_confidence", "auto_cues",
 ]  # fmt: skip
 

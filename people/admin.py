@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.db import models
 from django.db.models import Count
 from django.template import engines
 from django.template.response import TemplateResponse
@@ -94,6 +95,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     fields = ["name", "slug", "key", "handle", "website", "contributions"]
     inlines = [AliasInline]
     actions = ["merge_participants"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_queryset(self, request):
         return (

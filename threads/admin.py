@@ -76,6 +76,11 @@ class CurationHistoryMixin:
             for name in form.changed_data
         ]
 
+    def get_changelist_form(self, request, **kwargs):
+        # Build the list-edit form from the editable fields only, not every model field.
+        kwargs.setdefault("fields", self.list_editable)
+        return super().get_changelist_form(request, **kwargs)
+
     def construct_change_message(self, request, form, formsets, add=False):
         message = getattr(form.instance, "_history_message", None)
         if message and not add:
@@ -113,23 +118,47 @@ def stance_badge(stance: str, source: str = "") -> str:
     )
 
 
+def _via(via: str) -> str:
+    """A shipped annotation file is named by its path; show it short, the path on hover."""
+    if "/" in via:
+        return format_html('<span title="{}">fichier d’annotations</span>', via)
+    return via
+
+
 def stance_provenance(comment: Comment) -> str:
-    if comment.stance_source == StanceSource.CURATED:
-        who = comment.stance_curated_by or comment.stance_curated_via or "?"
-        text = f"curée · {who}"
-        if comment.stance_curated_at:
-            text += f" · {_when(comment.stance_curated_at)}"
-    elif comment.stance_source == StanceSource.AUTO:
-        text = "suggérée"
-        if comment.auto_confidence is not None:
-            text += f" ({comment.auto_confidence:.0%})"
-    else:
-        text = "—"
+    suggestion = ""
     if comment.auto_stance and (
         comment.stance_source != StanceSource.AUTO or comment.auto_stance != comment.stance
     ):
-        text += f" · suggestion : {Stance(comment.auto_stance).label}"
-    return text
+        suggestion = f" · suggestion : {Stance(comment.auto_stance).label}"
+    if comment.stance_source == StanceSource.CURATED:
+        who = comment.stance_curated_by or _via(comment.stance_curated_via) or "?"
+        return format_html(
+            "curée · {}{}{}",
+            who,
+            f" · {_when(comment.stance_curated_at)}" if comment.stance_curated_at else "",
+            suggestion,
+        )
+    if comment.stance_source == StanceSource.AUTO:
+        confidence = ""
+        if comment.auto_confidence is not None:
+            confidence = f" ({comment.auto_confidence:.0%})"
+        return format_html("suggérée{}{}", confidence, suggestion)
+    return format_html("—{}", suggestion)
+
+
+def titled(title: str):
+    """A field's list filter under a title of our choosing."""
+
+    class Titled(admin.FieldListFilter):
+        def __new__(cls, field, request, params, model, model_admin, field_path):
+            instance = admin.FieldListFilter.create(
+                field, request, params, model, model_admin, field_path
+            )
+            instance.title = title
+            return instance
+
+    return Titled
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -171,13 +200,13 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
     change_list_template = None
     sortable_by = ()
     list_display = [
-        "thread_entry", "article_title", "posted_at", "kind", "visibility", "stance",
-        "provenance",
+        "thread_entry", "article_title", "visibility", "stance", "provenance",
     ]  # fmt: skip
     list_display_links = ["thread_entry"]
     list_editable = ["stance"]
     list_filter = [
-        "stance", "stance_source", "kind", "is_public", "article", "article__blog", YearFilter,
+        ("stance", titled("position (stance)")), ("stance_source", titled("provenance")),
+        "kind", "is_public", "article", "article__blog", YearFilter,
     ]  # fmt: skip
     date_hierarchy = "posted_at"
     search_fields = ["body", "author_as_written", "author__name"]
@@ -218,27 +247,45 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
     def get_changelist(self, request, **kwargs):
         return TreeChangeList
 
+    def get_list_display(self, request):
+        # One article's thread: its title on every row says nothing.
+        if "article__id__exact" in request.GET:
+            return [name for name in self.list_display if name != "article_title"]
+        return self.list_display
+
     # --- list columns
 
-    @admin.display(description="commentaire")
+    @admin.display(description="commentaire (ordre du fil)")
     def thread_entry(self, obj: Comment) -> str:
+        """Author, rank in the source, date and kind, then the start of the text; replies
+        indented by their depth."""
         level = obj.level or 0
         author = obj.author_as_written or (obj.author.name if obj.author else "—")
+        details = [f"#{obj.position}"]
+        if obj.posted_at:
+            details.append(_when(obj.posted_at))
+        elif obj.date_raw:
+            details.append(obj.date_raw)
+        if obj.kind != "comment":
+            details.append(obj.get_kind_display())
         return format_html(
-            '<div style="padding-left:{}em;{}">{}<strong>{}</strong> '
-            '<span style="color:#888">#{}</span><br><span style="font-weight:normal">{}</span>'
-            "</div>",
+            '<div style="padding-left:{}em;min-width:26em;{}">{}<strong>{}</strong> '
+            '<span style="color:#888">{}</span><br>'
+            '<span style="font-weight:normal;color:var(--body-fg)">{}</span></div>',
             1.5 * level,
             "border-left:2px solid #ddd;margin-left:.2em" if level else "",
             "↳ " if level else "",
             author,
-            obj.position,
-            Truncator(obj.body).chars(140),
+            " · ".join(details),
+            Truncator(obj.body).chars(160),
         )
 
     @admin.display(description="article")
     def article_title(self, obj: Comment) -> str:
-        return Truncator(obj.article.title).chars(40)
+        return format_html(
+            '<span style="display:inline-block;min-width:12em">{}</span>',
+            Truncator(obj.article.title).chars(50),
+        )
 
     @admin.display(description="statut")
     def visibility(self, obj: Comment) -> str:
@@ -413,8 +460,8 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
     def provenance(self, obj: Article) -> str:
         if not obj.position_curated_at:
             return "—"
-        who = obj.position_curated_by or obj.position_curated_via or "?"
-        return f"curée · {who} · {_when(obj.position_curated_at)}"
+        who = obj.position_curated_by or _via(obj.position_curated_via) or "?"
+        return format_html("curée · {} · {}", who, _when(obj.position_curated_at))
 
     @admin.display(description="liste")
     def comments_link(self, obj: Article) -> str:

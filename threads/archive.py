@@ -19,6 +19,10 @@ def _iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat() if moment else None
 
 
+def _username(user) -> str | None:
+    return user.get_username() if user else None
+
+
 def build_archive() -> dict:
     """A fixed number of queries, whatever the archive's size."""
     aliases: dict[int, list[str]] = defaultdict(list)
@@ -42,11 +46,15 @@ def build_archive() -> dict:
     ).values_list("source_id", "target_id"):
         addresses[source_id].append(target_id)
     comments: dict[int, list[dict]] = defaultdict(list)
-    for c in Comment.objects.select_related("author").order_by("article_id", "position", "pk"):
+    for c in Comment.objects.select_related("author", "stance_curated_by").order_by(
+        "article_id", "position", "pk"
+    ):
         comments[c.article_id].append(_comment(c, addresses[c.pk]))
     articles = [
         _article(a, comments[a.pk])
-        for a in Article.objects.select_related("blog", "author", "source").order_by("slug")
+        for a in Article.objects.select_related(
+            "blog", "author", "source", "position_curated_by"
+        ).order_by("slug")
     ]
     return {
         "format": FORMAT,
@@ -70,6 +78,7 @@ def _article(a: Article, comments: list[dict]) -> dict:
         "position": a.position,
         "position_curated_at": _iso(a.position_curated_at),
         "position_curated_via": a.position_curated_via,
+        "position_curated_by": _username(a.position_curated_by),
         "position_cue": a.position_cue,
         "body": a.body,
         "body_html": a.body_html,
@@ -112,6 +121,6 @@ def _comment(c: Comment, addresses: list[int]) -> dict:
         "stance_cue": c.stance_cue,
         "stance_curated_at": _iso(c.stance_curated_at),
         "stance_curated_via": c.stance_curated_via,
-        "stance_curated_by": c.stance_curated_by.get_username() if c.stance_curated_by else None,
+        "stance_curated_by": _username(c.stance_curated_by),
         "auto": {"stance": c.auto_stance, "confidence": c.auto_confidence, "cues": c.auto_cues},
     }

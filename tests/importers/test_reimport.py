@@ -189,3 +189,34 @@ def test_uncurated_comment_removed_from_source_is_deleted(tmp_path):
     assert not Comment.objects.filter(author_as_written="jyv").exists()
     comments = list(Comment.objects.order_by("tree_id", "lft"))
     assert [c.position for c in comments] == list(range(19))
+
+
+def test_round_trip_keeps_curators_and_old_archives_keep_merges(tmp_path, django_user_model):
+    curator = django_user_model.objects.create_user("curatrice", is_staff=True)
+    run(str(SEEDS["003"]))
+    comment = Comment.objects.get(position=0)
+    comment.stance, comment.stance_curated_by, comment.stance_curated_via = (
+        "disagree",
+        curator,
+        "admin",
+    )
+    comment.save()
+    archive = tmp_path / "before-merge.json"
+    call_command("export_archive", "-o", str(archive), verbosity=0)
+
+    # A curator merges "Flav" into "Flavien Chantrel" after the backup was made.
+    from people.merge import merge_participants
+
+    survivor = Participant.objects.get(key="flavien chantrel")
+    flav = Participant.objects.get(key="flav")
+    merge_participants(survivor, [flav], curator)
+    run(str(archive))
+    assert not Participant.objects.filter(key="flav").exists()
+    flav_comments = Comment.objects.filter(author_as_written="Flav")
+    assert flav_comments.exists() and {c.author_id for c in flav_comments} == {survivor.pk}
+
+    for model in (AddresseeLink, Comment, Article, ParticipantAlias, Participant, ImportSource):
+        model.objects.all().delete()
+    run(str(archive))
+    restored = Comment.objects.get(position=0)
+    assert restored.stance == "disagree" and restored.stance_curated_by == curator
