@@ -108,7 +108,7 @@ BAD_INPUTS = {
     "blank.txt": (b"  \n\n ", "empty"),
     "binary.txt": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
     "latin1.txt": ("Titre\n\nUn été à Paris\n".encode("latin-1"), "not UTF-8"),
-    "unknown.txt": ("Une liste de courses\n\ndu pain\ndu beurre\n".encode(), "no known format"),
+    "unknown.txt": (b"Une liste de courses\n\ndu pain\ndu beurre\n", "no known format"),
     "export.xml": (SEEDS["000"].read_bytes(), "expected an XML export"),
     "archive.json": (b'{"format": "something-else"}', "cmforum-json"),
     "broken.json": (b'{"format": "cmforum-json", "version": 1, "articles": [', "line 1"),
