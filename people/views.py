@@ -16,7 +16,7 @@ class ParticipantListView(FilterView):
     paginate_by = 50
 
     def get_queryset(self):
-        return Participant.objects.active()
+        return Participant.objects.active().order_by("-n_contributions", "name")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -25,6 +25,9 @@ class ParticipantListView(FilterView):
         for p in page:
             p.blogs = blogs.get(p.pk, [])
         context["participants"] = page
+        context["filtered"] = sum(
+            1 for name in ("q", "blog") if self.request.GET.get(name, "").strip()
+        )
         return context
 
 
@@ -41,8 +44,9 @@ class ParticipantDetailView(DetailView):
         comments = Comment.objects.public().filter(author=person)
         context.update(
             articles=person.articles.public().select_related("blog").order_by("published_at"),
-            comments=comments.select_related("article", "article__blog", "parent", "parent__author")
-            .order_by("article__published_at", "article__title", "article_id", "tree_id", "lft"),
+            comments=comments.select_related(
+                "article", "article__blog", "parent", "parent__author"
+            ).order_by("article__published_at", "article__title", "article_id", "tree_id", "lft"),
             stance_counts=comments.stance_counts(),
             answered=Participant.objects.answered_by(person)[:10],
             answered_by=Participant.objects.answering(person)[:10],

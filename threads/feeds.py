@@ -27,9 +27,11 @@ class LatestArticlesFeed(Feed):
         return reverse("threads:home")
 
     def items(self):
-        return Article.objects.public().select_related("blog", "author").newest_first()[
-            :FEED_ITEMS
-        ]
+        return (
+            Article.objects.public()
+            .select_related("blog", "author", "source")
+            .newest_first()[:FEED_ITEMS]
+        )
 
     def item_title(self, item: Article):
         return item.title
@@ -39,6 +41,9 @@ class LatestArticlesFeed(Feed):
 
     def item_pubdate(self, item: Article):
         return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.published_at or (item.source.imported_at if item.source else None)
 
     def item_author_name(self, item: Article):
         return item.author.name if item.author else item.blog.name
@@ -66,7 +71,7 @@ class ThreadCommentsFeed(Feed):
         return (
             Comment.objects.public()
             .filter(article=obj)
-            .select_related("author", "article")
+            .select_related("author", "article", "article__source")
             .newest_first()[:FEED_ITEMS]
         )
 
@@ -79,11 +84,13 @@ class ThreadCommentsFeed(Feed):
     def item_link(self, item: Comment):
         return f"{item.article.get_absolute_url()}#c{item.pk}"
 
-    def item_guid(self, item: Comment):
-        return item.get_absolute_url()
-
     def item_pubdate(self, item: Comment):
         return item.posted_at
+
+    def item_updateddate(self, item: Comment):
+        # Atom wants an <updated> on every entry: undated comments get their import date.
+        source = item.article.source
+        return item.posted_at or (source.imported_at if source else None)
 
     def item_author_name(self, item: Comment):
         return who(item)

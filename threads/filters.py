@@ -104,7 +104,7 @@ class ArticleFilter(filters.FilterSet):
             return queryset.order_by(F("published_at").asc(nulls_last=True), "title")
         if sort == "-comments":
             return queryset.order_by("-n_comments", "title")
-        return queryset.order_by(F("published_at").desc(nulls_last=True), "title")
+        return queryset.newest_first()
 
 
 class CommentFilter(filters.FilterSet):
@@ -126,7 +126,9 @@ class CommentFilter(filters.FilterSet):
         label=_("Participant"),
         field_name="author",
         to_field_name="slug",
-        queryset=Participant.objects.filter(comments__is_public=True).distinct(),
+        queryset=Participant.objects.filter(
+            comments__is_public=True, comments__article__is_public=True
+        ).distinct(),
         empty_label=_("Tout le monde"),
     )
     article = filters.ModelChoiceFilter(
@@ -183,9 +185,7 @@ class CommentFilter(filters.FilterSet):
             return queryset.oldest_first()
         if order == "-date":
             return queryset.newest_first()
-        return queryset.order_by(
-            F("article__published_at").desc(nulls_last=True), "article__title", "tree_id", "lft"
-        )
+        return queryset.reading_order()
 
 
 PARTICIPANT_SORTS = {

@@ -164,6 +164,12 @@ class CommentQuerySet(TreeQuerySet):
         # article's whole thread in reading order.
         return self.order_by("tree_id", "lft")
 
+    def reading_order(self) -> CommentQuerySet:
+        """Thread by thread (newest article first), each in reading order."""
+        return self.order_by(
+            F("article__published_at").desc(nulls_last=True), "article__title", "tree_id", "lft"
+        )
+
     def newest_first(self) -> CommentQuerySet:
         return self.order_by(F("posted_at").desc(nulls_last=True), "-position", "-pk")
 
@@ -199,44 +205,45 @@ class CommentQuerySet(TreeQuerySet):
             activity.setdefault(article_id, []).append((month, n))
         return activity
 
-    def thread(self, article: Article) -> list[Comment]:
+    THREAD_FIELDS = (
+        "id", "parent_id", "level", "kind", "posted_at", "body", "body_html", "stance",
+        "stance_source", "flags", "status", "is_public", "position", "author_as_written",
+        "author_id", "author__name", "author__slug",
+    )  # fmt: skip
+
+    def thread(self, article: Article) -> list[dict]:
         """An article's thread as readers see it, in tree order, in two queries whatever
-        its size: every comment with its author, then the addressee links.
+        its size: every comment with its author's name and slug, then the addressee links.
+        Rows are plain dicts (10,000 comments must render in well under a second).
 
         Hidden comments are left out, unless a public reply hangs below them: then they
-        stay as placeholders (``placeholder`` is "deleted" or "hidden", their text and
-        author never shown) so that the replies keep their place. Each comment gets
-        ``addressees``: the visible comments it was inferred to answer, as
-        (comment, name) pairs."""
-        rows = list(
-            self.filter(article=article)
-            .select_related("author")
-            .defer("auto_cues", "content_hash")
-            .tree_order()
-        )
-        by_id = {c.pk: c for c in rows}
+        stay as placeholders (``placeholder`` is "deleted" or "hidden"; the page never
+        shows their text or author) so that the replies keep their place. Each row gets
+        ``addressees``: the visible comments it was inferred to answer, in thread order."""
+        rows = list(self.filter(article=article).tree_order().values(*self.THREAD_FIELDS))
+        by_id = {c["id"]: c for c in rows}
         needed: set[int] = set()
         for c in rows:
-            if not c.is_public:
+            if not c["is_public"]:
                 continue
-            parent_id = c.parent_id
+            parent_id = c["parent_id"]
             while parent_id is not None and parent_id not in needed:
                 parent = by_id.get(parent_id)
-                if parent is None or parent.is_public:
+                if parent is None or parent["is_public"]:
                     break
                 needed.add(parent_id)
-                parent_id = parent.parent_id
+                parent_id = parent["parent_id"]
         visible = []
         for c in rows:
-            if c.is_public:
-                c.placeholder = ""
-            elif c.pk in needed:
-                c.placeholder = "deleted" if c.status == "deleted" else "hidden"
+            if c["is_public"]:
+                c["placeholder"] = ""
+            elif c["id"] in needed:
+                c["placeholder"] = "deleted" if c["status"] == "deleted" else "hidden"
             else:
                 continue
-            c.addressees = []
+            c["addressees"] = []
             visible.append(c)
-        shown = {c.pk: c for c in visible}
+        shown = {c["id"]: c for c in visible}
         links = (
             AddresseeLink.objects.filter(source__article=article)
             .order_by("source_id", "target__tree_id", "target__lft")
@@ -244,9 +251,9 @@ class CommentQuerySet(TreeQuerySet):
         )
         for source_id, target_id in links:
             source, target = shown.get(source_id), shown.get(target_id)
-            if source is None or target is None or source.placeholder or target.placeholder:
+            if source is None or target is None or source["placeholder"] or target["placeholder"]:
                 continue
-            source.addressees.append(target)
+            source["addressees"].append(target)
         return visible
 
 

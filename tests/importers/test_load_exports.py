@@ -59,8 +59,9 @@ def test_manifest_facts(name):
     assert sum(c.parent_id is not None for c in comments) == facts["replies"]
     assert Comment.objects.aggregate(m=Max("level"))["m"] + 1 == facts["max_level"]
     assert sum(not c.is_public for c in comments) == facts["hidden"]
-    assert Article.objects.filter(comments__isnull=False).distinct().count() == (
-        facts["with_comments"]
+    assert (
+        Article.objects.filter(comments__isnull=False).distinct().count()
+        == (facts["with_comments"])
     )
     # No e-mail or IP address reaches the database.
     for c in comments:
