@@ -74,6 +74,8 @@ def main() -> None:
     from threads.models import Article
 
     call_command("migrate", verbosity=0)
+    # DEBUG is off, as in production: pages need the collected, hashed static files.
+    call_command("collectstatic", interactive=False, verbosity=0)
     if args.database_url:  # start from an empty archive on a shared server too
         call_command("flush", interactive=False, verbosity=0)
     dump = workdir / "bench.xml"

@@ -23,8 +23,8 @@ from importers.textutils import (
     BULLET,
     bullet_tree,
     indent_of,
+    is_furniture,
     is_link_excerpt,
-    is_page_furniture,
     paragraphs,
     parse_french_date,
     strip_page_furniture,
@@ -159,6 +159,6 @@ def parse(text: str) -> ParsedDump:
             f"the text holds {len(article.comments)}"
         )
     trailing = [i for i in range(end, len(lines)) if lines[i].strip()]
-    if any(not is_page_furniture(lines[i]) for i in trailing):
+    if any(not is_furniture(lines[i]) for i in trailing):
         warnings.append(f"lines {end + 1}-{trailing[-1] + 1} after the thread dropped as furniture")
     return ParsedDump(format=NAME, articles=[article], warnings=warnings)

@@ -27,13 +27,19 @@ FURNITURE_LINES = [
         r"^accepter$",
         r"^merci d'utiliser votre téléphone en mode portrait$",
         r"^\[\{\"src\":.*\}\]$",  # the JSON image header of some dumps
+        # embed leftovers, cookie placeholders that replace an embed, counters, tag labels
+        r"^view more (documents|presentations|slideshows) from\b.*$",
+        r"^sujets liés\s*:.*$",
+        r"^\d+\s+commentaires?$",
+        r"^pour afficher ce contenu issu des réseaux sociaux, vous devez accepter les cookies\b.*$",
+        r"^ces cookies et traceurs permettent\b.*$",
+        r"^(share this|partager cet article)\s*:?$",
     )
 ]
 
 
 def is_furniture(line: str) -> bool:
-    stripped = line.strip().replace("’", "'")
-    return any(p.match(stripped) for p in FURNITURE_LINES)
+    return any(p.match(_normalise(line)) for p in FURNITURE_LINES)
 
 
 def paragraphs(lines: Iterable[str]) -> str:
@@ -78,19 +84,6 @@ def parse_french_date(text: str) -> tuple[datetime | None, str]:
 
 # --- Shared by the bullet-thread layouts (indented-threads, counted-bullets) ---------------
 
-# Furniture that is_furniture() does not know: embed leftovers, cookie placeholders that
-# replace an embed, comment counters and tag labels. Kept apart so is_furniture() is unchanged.
-PAGE_FURNITURE_LINES = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^view more (documents|presentations|slideshows) from\b.*$",
-        r"^sujets liés\s*:.*$",
-        r"^\d+\s+commentaires?$",
-        r"^pour afficher ce contenu issu des réseaux sociaux, vous devez accepter les cookies\b.*$",
-        r"^ces cookies et traceurs permettent\b.*$",
-        r"^(share this|partager cet article)\s*:?$",
-    )
-]
 
 # The cookie placeholder a consent plugin puts where an embed (video, slides) used to be.
 _EMBED_PLACEHOLDER = re.compile(
@@ -104,17 +97,12 @@ def _normalise(line: str) -> str:
     return line.strip().replace("’", "'").replace("\xa0", " ")
 
 
-def is_page_furniture(line: str) -> bool:
-    """is_furniture() plus the embed, cookie, counter and share lines of blog page dumps."""
-    return is_furniture(line) or any(p.match(_normalise(line)) for p in PAGE_FURNITURE_LINES)
-
-
 def strip_page_furniture(lines: list[str]) -> list[str]:
     """Drop furniture lines, and the caption of an embed whose player became a cookie
     placeholder or a "View more documents from" line: an embed (SlideShare, video) prints
     its title as a one-line paragraph right above the player, and without the player that
     title is a dangling link label, not prose."""
-    keep = [not is_page_furniture(line) for line in lines]
+    keep = [not is_furniture(line) for line in lines]
     for i, line in enumerate(lines):
         if not _EMBED_PLACEHOLDER.match(_normalise(line)):
             continue

@@ -258,6 +258,13 @@ def _c(
     return _Cue(label, weight, pattern, keys, frozenset(added_for), frozenset(dropped_for))
 
 
+# What praise is about: "excellent article", "bon billet"...
+_WRITINGS = (
+    "article", "billet", "post", "papier", "analyse", "reflexion", "texte", "coup de gueule",
+    "synthese", "edito",
+)  # fmt: skip
+
+
 _CUE_SPECS: list[tuple] = [
     # -- agreement --------------------------------------------------------------------
     (AGREE, 1.5, r"(?<![\w+])\+ ?1(?:0+)?(?![\d%.,])", ("+",)),
@@ -373,35 +380,13 @@ _CUE_SPECS: list[tuple] = [
         r"brillante?s?|geniale?s?|genial|passionnante?s?|pertinente?s?|lumineux|lumineuse|"
         r"tres juste|tres interessante?s?|tres beau|tres belle|bel|beau|belle|sacre|"
         r"fort|formidable|bonne)\s+" + _ART + r"\b",
-        (
-            "article",
-            "billet",
-            "post",
-            "papier",
-            "analyse",
-            "reflexion",
-            "texte",
-            "coup de gueule",
-            "synthese",
-            "edito",
-        ),
+        _WRITINGS,
     ),
     (
         AGREE,
         1.0,
         r"\b(?:bon|interessante?s?|joli|jolie|chouette)\s+" + _ART + r"\b",
-        (
-            "article",
-            "billet",
-            "post",
-            "papier",
-            "analyse",
-            "reflexion",
-            "texte",
-            "coup de gueule",
-            "synthese",
-            "edito",
-        ),
+        _WRITINGS,
     ),
     (
         AGREE,
@@ -415,18 +400,7 @@ _CUE_SPECS: list[tuple] = [
         r"\b" + _ART + r" (?:\w+ ){0,2}?(?:excellente?|pertinente?|passionnante?|brillante?|"
         r"lumineux|lumineuse|geniale?|remarquable|tres juste|juste|tres interessante?|"
         r"tres realiste|realiste|criant de verite|d'une (?:tres )?grande qualite)\b",
-        (
-            "article",
-            "billet",
-            "post",
-            "papier",
-            "analyse",
-            "reflexion",
-            "texte",
-            "coup de gueule",
-            "synthese",
-            "edito",
-        ),
+        _WRITINGS,
     ),
     (
         AGREE,
@@ -484,18 +458,7 @@ _CUE_SPECS: list[tuple] = [
         AGREE,
         1.0,
         r"\bj'aime (?:beaucoup |bien )?" + _DET + r" ?" + _ART + r"\b",
-        (
-            "article",
-            "billet",
-            "post",
-            "papier",
-            "analyse",
-            "reflexion",
-            "texte",
-            "coup de gueule",
-            "synthese",
-            "edito",
-        ),
+        _WRITINGS,
     ),
     (AGREE, 1.0, r"\bje m'y reconnais\b|\bje me reconnais\b", ("reconnais",)),
     (AGREE, 1.0, r"\b(?:tout |mon |un )soutien\b", ("soutien",)),

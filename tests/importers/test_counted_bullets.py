@@ -7,7 +7,7 @@ import pytest
 
 from importers import counted_bullets
 from importers.parsed import COMMENT, PINGBACK, ParsedArticle, ParsedDump, ParseError
-from importers.textutils import is_page_furniture
+from importers.textutils import is_furniture
 from tests.conftest import SEEDS, seed_text
 
 
@@ -106,7 +106,7 @@ def test_body_layout(article: ParsedArticle) -> None:
 
 def test_no_furniture_in_bodies(article: ParsedArticle) -> None:
     for body in [article.body, *(c.body for c in article.comments)]:
-        assert not any(is_page_furniture(line) for line in body.splitlines())
+        assert not any(is_furniture(line) for line in body.splitlines())
         for junk in (
             "View more documents",
             "Pour afficher ce contenu",
