@@ -284,7 +284,7 @@ class Comment(MPTTModel):
     flags = models.JSONField(default=list, blank=True)
 
     stance = models.CharField(
-        "position", max_length=10, choices=Stance.choices, default=Stance.UNKNOWN
+        "prise de position", max_length=10, choices=Stance.choices, default=Stance.UNKNOWN
     )
     stance_source = models.CharField(
         max_length=8, choices=StanceSource.choices, default=StanceSource.NONE, blank=True
@@ -311,6 +311,7 @@ class Comment(MPTTModel):
 
     class Meta:
         ordering = ["tree_id", "lft"]
+        verbose_name = "commentaire"
         indexes = [models.Index(fields=["article", "position"])]
 
     def __str__(self) -> str:
