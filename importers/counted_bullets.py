@@ -25,8 +25,10 @@ from importers.textutils import (
     indent_of,
     is_furniture,
     is_link_excerpt,
+    next_content,
     paragraphs,
     strip_page_furniture,
+    title_line,
 )
 
 NAME = "counted-bullets"
@@ -39,14 +41,6 @@ _AUTHOR = re.compile(r"^\S.{0,99}$")
 _SAYS = re.compile(r"\bdit[ \xa0]*:$")
 
 
-def _next_content(lines: list[str], i: int) -> int | None:
-    """Index of the first non-blank line after i, or None."""
-    for j in range(i + 1, len(lines)):
-        if lines[j].strip():
-            return j
-    return None
-
-
 def _count_line(line: str) -> re.Match[str] | None:
     return _COUNT_LINE.match(line.strip()) if indent_of(line) == 0 else None
 
@@ -57,7 +51,7 @@ def _author_bullet(lines: list[str], i: int) -> bool:
     text = (match["text"] or "") if match else ""
     if match is None or not _AUTHOR.match(text) or _SAYS.search(text):
         return False
-    j = _next_content(lines, i)
+    j = next_content(lines, i)
     return (
         j is not None and indent_of(lines[j]) > len(match["indent"]) and not BULLET.match(lines[j])
     )
@@ -67,7 +61,7 @@ def detect(text: str) -> bool:
     lines = text.lstrip("\ufeff").splitlines()
     for i, line in enumerate(lines):
         if _count_line(line):
-            j = _next_content(lines, i)
+            j = next_content(lines, i)
             if j is not None and _author_bullet(lines, j):
                 return True
     return False
@@ -75,11 +69,7 @@ def detect(text: str) -> bool:
 
 def parse(text: str) -> ParsedDump:
     lines = text.lstrip("\ufeff").splitlines()
-    title_i = _next_content(lines, -1)
-    if title_i is None:
-        raise ParseError("expected a title line, found empty text", line=1)
-    if indent_of(lines[title_i]) > 0 or BULLET.match(lines[title_i]):
-        raise ParseError("expected a title at column 1, found indented text", line=title_i + 1)
+    title_i = title_line(lines)
     counts = [(i, m) for i in range(title_i + 1, len(lines)) if (m := _count_line(lines[i]))]
     if not counts:
         raise ParseError(
@@ -90,7 +80,7 @@ def parse(text: str) -> ParsedDump:
         (
             (i, m)
             for i, m in counts
-            if (j := _next_content(lines, i)) is not None and BULLET.match(lines[j])
+            if (j := next_content(lines, i)) is not None and BULLET.match(lines[j])
         ),
         counts[0],
     )

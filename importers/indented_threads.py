@@ -25,9 +25,11 @@ from importers.textutils import (
     indent_of,
     is_furniture,
     is_link_excerpt,
+    next_content,
     paragraphs,
     parse_french_date,
     strip_page_furniture,
+    title_line,
 )
 
 NAME = "indented-threads"
@@ -39,20 +41,12 @@ _COUNT = re.compile(r"(?P<n>\d+)\s+(?:comments?|commentaires?)\b", re.IGNORECASE
 _BY = re.compile(r"\bby\s+(?P<author>.+?)(?=\s+on\b|\s*·|$)", re.IGNORECASE)
 
 
-def _next_content(lines: list[str], i: int) -> int | None:
-    """Index of the first non-blank line after i, or None."""
-    for j in range(i + 1, len(lines)):
-        if lines[j].strip():
-            return j
-    return None
-
-
 def _header_bullet(lines: list[str], i: int) -> bool:
     """A "• Name dit :" bullet whose text follows on deeper-indented lines."""
     match = BULLET.match(lines[i])
     if match is None or not _HEADER.match(match["text"] or ""):
         return False
-    j = _next_content(lines, i)
+    j = next_content(lines, i)
     return (
         j is not None and indent_of(lines[j]) > len(match["indent"]) and not BULLET.match(lines[j])
     )
@@ -83,7 +77,7 @@ def _thread_bounds(lines: list[str]) -> tuple[int, int] | None:
 
 def detect(text: str) -> bool:
     lines = text.lstrip("\ufeff").splitlines()
-    title = _next_content(lines, -1)
+    title = next_content(lines, -1)
     if title is None or indent_of(lines[title]) > 0 or BULLET.match(lines[title]):
         return False
     return any(_header_bullet(lines, i) for i in range(title + 1, len(lines)))
@@ -91,11 +85,7 @@ def detect(text: str) -> bool:
 
 def parse(text: str) -> ParsedDump:
     lines = text.lstrip("\ufeff").splitlines()
-    title_i = _next_content(lines, -1)
-    if title_i is None:
-        raise ParseError("expected a title line, found empty text", line=1)
-    if indent_of(lines[title_i]) > 0 or BULLET.match(lines[title_i]):
-        raise ParseError("expected a title at column 1, found indented text", line=title_i + 1)
+    title_i = title_line(lines)
     bounds = _thread_bounds(lines)
     if bounds is None:
         raise ParseError(
@@ -106,7 +96,7 @@ def parse(text: str) -> ParsedDump:
 
     article = ParsedArticle(title=lines[title_i].strip(), body="")
     body_start = title_i + 1
-    meta_i = _next_content(lines, title_i)
+    meta_i = next_content(lines, title_i)
     if meta_i is not None and meta_i < start:
         meta = _POSTED.match(lines[meta_i].strip())
         if meta:

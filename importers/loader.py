@@ -125,6 +125,7 @@ class _Loader:
         self.participants: dict[str, Participant] = {}  # by normalized key
         self.slugs_taken: set[str] | None = None
         self.users: dict = {}
+        self.blogs: dict[str, Blog] = {}
         self.by_archive_slug: dict[str, int] = {}  # cmforum-json: slug -> participant id
 
     def run(self) -> LoadReport:
@@ -324,8 +325,11 @@ class _Loader:
         if not name:
             host = urlsplit(parsed.blog_url or parsed.url).hostname
             name = host or "Blog inconnu"
-        blog, created = Blog.objects.get_or_create(name=name, defaults={"url": url})
-        if not created and url and not blog.url:
+        blog = self.blogs.get(name)  # an export's articles share one blog: look it up once
+        if blog is None:
+            blog, _ = Blog.objects.get_or_create(name=name, defaults={"url": url})
+            self.blogs[name] = blog
+        if url and not blog.url:
             blog.url = url
             blog.save(update_fields=["url"])
         return blog

@@ -184,3 +184,21 @@ def bullet_tree(lines: list[str], start: int, end: int) -> list[Bullet]:
         bullets.append(Bullet(i + 1, indent, (match["text"] or "").strip(), [], parent))
         stack.append(len(bullets) - 1)
     return bullets
+
+
+def next_content(lines: list[str], i: int) -> int | None:
+    """Index of the first non-blank line after i, or None."""
+    for j in range(i + 1, len(lines)):
+        if lines[j].strip():
+            return j
+    return None
+
+
+def title_line(lines: list[str]) -> int:
+    """Index of a bullet page's title: its first non-blank line, at column 1."""
+    title_i = next_content(lines, -1)
+    if title_i is None:
+        raise ParseError("expected a title line, found empty text", line=1)
+    if indent_of(lines[title_i]) > 0 or BULLET.match(lines[title_i]):
+        raise ParseError("expected a title at column 1, found indented text", line=title_i + 1)
+    return title_i

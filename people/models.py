@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.text import slugify
 
 from people.names import normalize_key, split_handle
 
@@ -152,15 +151,6 @@ class Participant(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("people:detail", args=[self.slug])
-
-    @staticmethod
-    def unique_slug(name: str, taken: set[str]) -> str:
-        base = slugify(name)[:200] or "anonyme"
-        slug, n = base, 2
-        while slug in taken or Participant.objects.filter(slug=slug).exists():
-            slug, n = f"{base}-{n}", n + 1
-        taken.add(slug)
-        return slug
 
 
 class ParticipantAlias(models.Model):

@@ -23,3 +23,27 @@ def seed_text(key: str) -> str:
 def seed():
     """seed('000') -> the text of fixture 000."""
     return seed_text
+
+
+def import_texts() -> None:
+    """Import the five texts from fixtures/, as `make run` does."""
+    from django.core.management import call_command
+
+    call_command("import_dump", str(FIXTURES), verbosity=0)
+
+
+@pytest.fixture
+def texts(db):
+    """The five texts, imported."""
+    import_texts()
+
+
+@pytest.fixture
+def curator(django_user_model):
+    return django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
+
+
+@pytest.fixture
+def staff_client(client, curator):
+    client.force_login(curator)
+    return client

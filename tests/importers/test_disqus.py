@@ -3,7 +3,6 @@ parser) and small hand-made files, one per awkward input."""
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import time
 import xml.etree.ElementTree as ET
@@ -15,7 +14,8 @@ from urllib.parse import unquote
 import pytest
 
 from importers import disqus, wxr
-from importers.parsed import COMMENT, ParsedComment, ParseError
+from importers.parsed import COMMENT, ParseError
+from tests.importers.parsed_helpers import all_strings, levels
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 REAL = DATA / "realworld"
@@ -33,30 +33,6 @@ def real(name: str):
 
 def edge(name: str):
     return disqus.parse_bytes((EDGE / name).read_bytes())
-
-
-def levels(comments: list[ParsedComment]) -> list[int]:
-    out = []
-    for comment in comments:
-        level, parent = 1, comment.parent
-        while parent is not None:
-            level += 1
-            parent = comments[parent].parent
-            assert level <= len(comments), "cycle left in the output"
-        out.append(level)
-    return out
-
-
-def all_strings(obj: object) -> list[str]:
-    if isinstance(obj, str):
-        return [obj]
-    if dataclasses.is_dataclass(obj):
-        return all_strings(dataclasses.asdict(obj))  # type: ignore[arg-type]
-    if isinstance(obj, dict):
-        return [s for k, v in obj.items() for s in all_strings(k) + all_strings(v)]
-    if isinstance(obj, list | tuple):
-        return [s for v in obj for s in all_strings(v)]
-    return []
 
 
 def by_id(dump) -> dict[str, tuple]:

@@ -5,19 +5,13 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count
 
 from people.models import Participant, ParticipantAlias
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import SEEDS
 from threads.models import AddresseeLink, Article, Comment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def imported():
-    call_command("import_dump", str(FIXTURES), verbosity=0)
 
 
 def article_of(key: str) -> Article:
@@ -53,7 +47,7 @@ def assert_tree_integrity(comments: list[Comment]) -> None:
     [("000", 58, 36, 5), ("001", 133, 133, 1), ("002", 0, 0, 0), ("003", 20, 20, 1),
      ("004", 47, 47, 1)],
 )  # fmt: skip
-def test_counts_and_structure(imported, key, total, top_level, max_depth):
+def test_counts_and_structure(texts, key, total, top_level, max_depth):
     comments = comments_of(key)
     assert len(comments) == total
     assert sum(1 for c in comments if c.parent_id is None) == top_level
@@ -62,7 +56,7 @@ def test_counts_and_structure(imported, key, total, top_level, max_depth):
     assert_tree_integrity(comments)
 
 
-def test_text_000_nesting_authors_and_owner_replies(imported):
+def test_text_000_nesting_authors_and_owner_replies(texts):
     comments = comments_of("000")
     article = article_of("000")
     # The page never names its author; the manifest does (the comments thank "Benoît").
@@ -90,7 +84,7 @@ def test_text_000_nesting_authors_and_owner_replies(imported):
     assert replies[1].body.startswith("A mon avis, c’est + vicieux")
 
 
-def test_text_001_dates_handles_tweets_and_duplicates(imported):
+def test_text_001_dates_handles_tweets_and_duplicates(texts):
     comments = comments_of("001")
     first = comments[0]
     assert first.author_as_written == "greg"
@@ -109,7 +103,7 @@ def test_text_001_dates_handles_tweets_and_duplicates(imported):
     assert comments[-1].kind == "comment"
 
 
-def test_text_002_article_only(imported):
+def test_text_002_article_only(texts):
     article = article_of("002")
     assert article.comments.count() == 0
     assert article.title == "Community Managers : débiles, puérils, abrutis !"
@@ -120,7 +114,7 @@ def test_text_002_article_only(imported):
     assert article.body.startswith("Depuis plusieurs années, le métier de community manager")
 
 
-def test_text_004_pingbacks_and_no_dates(imported):
+def test_text_004_pingbacks_and_no_dates(texts):
     comments = comments_of("004")
     assert all(c.posted_at is None for c in comments)
     pingbacks = [c for c in comments if c.kind == "pingback"]
@@ -131,7 +125,7 @@ def test_text_004_pingbacks_and_no_dates(imported):
     assert comments[2].body.startswith("@Aurélien")
 
 
-def test_participants_merge_by_normalized_key_across_blogs(imported):
+def test_participants_merge_by_normalized_key_across_blogs(texts):
     # "Benoit Faverial" comments on 004; "@Benoit Faverial" is addressed in 000.
     benoit = Participant.objects.get(key="benoit faverial")
     blogs = set(benoit.comments.values_list("article__blog__name", flat=True))
@@ -146,7 +140,7 @@ def test_participants_merge_by_normalized_key_across_blogs(imported):
     assert not dupes.exists()
 
 
-def test_addressee_links_point_back_and_leave_the_tree_alone(imported):
+def test_addressee_links_point_back_and_leave_the_tree_alone(texts):
     comments = comments_of("000")
     by_pos = {c.position: c for c in comments}
     # Comment 5 of 000 opens "@ Eric : C'est vrai …": it answers Eric's comment 4.
@@ -158,7 +152,7 @@ def test_addressee_links_point_back_and_leave_the_tree_alone(imported):
         assert link.target.position < link.source.position
 
 
-def test_kinds_and_counts_are_recorded_on_the_source(imported):
+def test_kinds_and_counts_are_recorded_on_the_source(texts):
     article = article_of("001")
     assert article.source.format == "at-headers"
     assert article.source.counts["comments"] == 133

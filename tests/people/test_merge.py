@@ -25,22 +25,6 @@ def import_dump(path: Path = tests.conftest.FIXTURES) -> None:
     call_command("import_dump", str(path), verbosity=0)
 
 
-@pytest.fixture
-def texts(db):
-    import_dump()
-
-
-@pytest.fixture
-def curator(django_user_model):
-    return django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
-
-
-@pytest.fixture
-def staff_client(client, curator):
-    client.force_login(curator)
-    return client
-
-
 def named(name: str) -> Participant:
     return Participant.objects.get(name=name)
 

@@ -7,10 +7,9 @@ from __future__ import annotations
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.core.management import call_command
 from django.urls import reverse
 
-import tests.conftest
+from tests.conftest import import_texts
 from threads.models import Article, Blog, Comment, Position, Stance, StanceSource
 
 COMMENTS = reverse("admin:threads_comment_changelist")
@@ -21,26 +20,6 @@ ACTIONS = {
     "stance_nuanced": Stance.NUANCED,
     "stance_neutral": Stance.NEUTRAL,
 }
-
-
-def import_texts() -> None:
-    call_command("import_dump", str(tests.conftest.FIXTURES), verbosity=0)
-
-
-@pytest.fixture
-def texts(db):
-    import_texts()
-
-
-@pytest.fixture
-def curator(django_user_model):
-    return django_user_model.objects.create_superuser("curator", "curator@example.org", "pw")
-
-
-@pytest.fixture
-def staff_client(client, curator):
-    client.force_login(curator)
-    return client
 
 
 def history(obj) -> list[LogEntry]:
