@@ -71,6 +71,8 @@ def _article(data: dict, where: str) -> ParsedArticle:
         url=data.get("url", ""),
         blog_name=_require(blog, "name", str, where + ".blog"),
         blog_url=blog.get("url") or "",
+        blog_key=blog.get("key") or "",
+        source_format=data.get("origin") or source.get("format") or "",
         source_id=data.get("source_id"),
         status=data.get("status", "publish"),
         kind=data.get("kind", "post"),
@@ -100,6 +102,8 @@ def _comment(data: dict, index_by_id: dict, where: str) -> ParsedComment:
         addresses.append(index_by_id[target])
     auto = data.get("auto") or {}
     return ParsedComment(
+        source_format=data.get("origin") or "",
+        author_url=data.get("author_url") or "",
         author=data.get("author_as_written", ""),
         author_slug=data.get("author_slug") or "",
         body=_require(data, "body", str, where),

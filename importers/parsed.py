@@ -64,6 +64,7 @@ class ParsedComment:
     author_slug: str = ""
     addresses: list[int] | None = None  # None: infer them
     stance: dict | None = None
+    source_format: str = ""  # the format of the source that first brought it; "" = this file's
 
 
 @dataclass
@@ -90,6 +91,8 @@ class ParsedArticle:
     author_slug: str = ""
     position: dict | None = None  # {"value", "curated_by", "curated_at"}
     origin: dict | None = None  # the ImportSource it came from: file, sha256, format, ...
+    source_format: str = ""  # the format of the source that first brought it; "" = this file's
+    blog_key: str = ""  # the blog's stored identity (threads.identity.blog_key)
 
 
 @dataclass

@@ -69,7 +69,8 @@ def _article(a: Article, comments: list[dict]) -> dict:
     return {
         "slug": a.slug,
         "title": a.title,
-        "blog": {"name": a.blog.name, "url": a.blog.url},
+        "blog": {"name": a.blog.name, "url": a.blog.url, "key": a.blog.key},
+        "origin": a.origin,
         "author": a.author.name if a.author else None,
         "author_slug": a.author.slug if a.author else None,
         "published_at": _iso(a.published_at),
@@ -108,6 +109,8 @@ def _comment(c: Comment, addresses: list[int]) -> dict:
         "author": c.author.name if c.author else None,
         "author_slug": c.author.slug if c.author else None,
         "author_as_written": c.author_as_written,
+        "author_url": c.author_url,
+        "origin": c.origin,
         "posted_at": _iso(c.posted_at),
         "date_raw": c.date_raw,
         "kind": c.kind,

@@ -13,8 +13,11 @@ from importers import parsed
 
 
 class Blog(models.Model):
-    name = models.CharField("nom", max_length=200, unique=True)
-    url = models.URLField("adresse", max_length=500, null=True, blank=True)
+    # Two sites may share a name: a blog is known by its address (threads.identity.blog_key),
+    # by its name only when no source gave the address.
+    key = models.CharField(max_length=600, unique=True)
+    name = models.CharField("nom", max_length=200)
+    url = models.TextField("adresse", null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -26,7 +29,7 @@ class Blog(models.Model):
 class ImportSource(models.Model):
     """A file that was imported: which bytes, read as which format, giving what."""
 
-    file_name = models.CharField("fichier", max_length=300)
+    file_name = models.TextField("fichier")
     sha256 = models.CharField(max_length=64, unique=True)
     format = models.CharField(max_length=40)
     imported_at = models.DateTimeField("importé le")
@@ -105,7 +108,7 @@ class ArticleQuerySet(models.QuerySet):
 
 class Article(models.Model):
     blog = models.ForeignKey(Blog, on_delete=models.PROTECT, related_name="articles")
-    title = models.CharField("titre", max_length=500)
+    title = models.TextField("titre")
     slug = models.SlugField(max_length=220, unique=True)
     # Stable identity within the blog, from the source: "id:…", "url:…" or "title:…".
     source_key = models.CharField(max_length=600)
@@ -117,8 +120,12 @@ class Article(models.Model):
     date_precision = models.CharField(
         max_length=10, choices=DatePrecision.choices, default=DatePrecision.UNKNOWN
     )
-    url = models.URLField("adresse d’origine", max_length=1000, blank=True)
-    normalized_url = models.CharField(max_length=1000, blank=True, db_index=True)
+    # Sources put no limit on these, so neither do the columns (issue 8: no DataError).
+    url = models.TextField("adresse d’origine", blank=True)
+    # The page's identity (threads.identity.page_key) and its digest, which is indexed:
+    # a URL can be longer than an index entry may be.
+    normalized_url = models.TextField(blank=True)
+    url_key = models.CharField(max_length=64, blank=True, db_index=True)
     body = models.TextField("texte", blank=True)
     body_html = models.TextField(blank=True)
     position = models.CharField(
@@ -127,18 +134,24 @@ class Article(models.Model):
     position_curated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Who curated, as a username: kept when a restored archive names a user this
+    # database does not have.
+    position_curated_by_name = models.CharField(max_length=150, blank=True)
     position_curated_at = models.DateTimeField(null=True, blank=True)
     position_curated_via = models.CharField(max_length=200, blank=True)
-    position_cue = models.CharField(max_length=500, blank=True)
+    position_cue = models.TextField(blank=True)
     source = models.ForeignKey(
         ImportSource, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles"
     )
     # The article's id in its source format (WXR post_id, Disqus thread id).
-    external_id = models.CharField(max_length=200, null=True, blank=True)
-    status = models.CharField("statut", max_length=20, default="publish")
+    external_id = models.TextField(null=True, blank=True)
+    status = models.TextField("statut", default="publish")
     is_public = models.BooleanField("public", default=True)
     announced_comments = models.PositiveIntegerField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True)
+    # The format of the source that brought the article: only that source updates its
+    # fields. Another source of the same page (a Disqus thread of a WXR post) adds comments.
+    origin = models.CharField(max_length=40, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -266,9 +279,12 @@ class Comment(MPTTModel):
         "people.Participant", null=True, blank=True, on_delete=models.SET_NULL,
         related_name="comments", verbose_name="auteur",
     )  # fmt: skip
-    author_as_written = models.CharField("auteur tel qu’écrit", max_length=300, blank=True)
+    # Pingback "authors" are post titles: no length limit.
+    author_as_written = models.TextField("auteur tel qu’écrit", blank=True)
+    # The address the author gave; for a pingback or trackback, the citing page.
+    author_url = models.TextField("adresse de l’auteur", blank=True)
     posted_at = models.DateTimeField("posté le", null=True, blank=True)
-    date_raw = models.CharField(max_length=100, blank=True)
+    date_raw = models.TextField(blank=True)
     body = models.TextField("texte", blank=True)
     body_html = models.TextField(blank=True)
     kind = models.CharField(
@@ -277,11 +293,14 @@ class Comment(MPTTModel):
                  (parsed.TRACKBACK, "trackback"), (parsed.TWEET, "tweet")],
     )  # fmt: skip
     position = models.PositiveIntegerField("rang dans la source")
-    source_id = models.CharField(max_length=100, null=True, blank=True)
+    source_id = models.TextField(null=True, blank=True)
     content_hash = models.CharField(max_length=64)
-    status = models.CharField("statut", max_length=12, default="approved")
+    status = models.TextField("statut", default="approved")
     is_public = models.BooleanField("public", default=True)
     flags = models.JSONField(default=list, blank=True)
+    # The format of the source that brought the comment: a re-import reconciles only the
+    # comments of its own origin, and never touches another source's.
+    origin = models.CharField(max_length=40, blank=True)
 
     stance = models.CharField(
         "prise de position", max_length=10, choices=Stance.choices, default=Stance.UNKNOWN
@@ -292,10 +311,11 @@ class Comment(MPTTModel):
     stance_curated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    stance_curated_by_name = models.CharField(max_length=150, blank=True)
     stance_curated_at = models.DateTimeField(null=True, blank=True)
     # Where a curated value came from when no user set it: the shipped annotation file.
     stance_curated_via = models.CharField(max_length=200, blank=True)
-    stance_cue = models.CharField(max_length=500, blank=True)
+    stance_cue = models.TextField(blank=True)
     auto_stance = models.CharField(max_length=10, choices=Stance.choices, blank=True)
     auto_confidence = models.FloatField(null=True, blank=True)
     auto_cues = models.JSONField(default=list, blank=True)
@@ -332,7 +352,7 @@ class AddresseeLink(models.Model):
     source = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="outgoing_links")
     target = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="incoming_links")
     inferred = models.BooleanField(default=True)
-    cue = models.CharField(max_length=200, blank=True)
+    cue = models.TextField(blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["source", "target"], name="one_link")]

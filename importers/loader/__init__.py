@@ -1,0 +1,327 @@
+"""The one place that writes parsed dumps to the database.
+
+A file is loaded in one transaction, under the import lock, and compared with what the
+archive already holds: unchanged articles and comments are left alone (same ids, no writes),
+changed ones are updated in place by stable identity, new ones are written in bulk with
+their tree fields computed in one pass. Curated data (stance, positions, merges) is never
+overwritten or deleted.
+
+An archive is built from many sources over years, so an identity never collides: a blog
+is its address (else its name), an article its source id within its blog, else its full
+page URL, else its title within its blog; an article belongs to the source that brought it
+(its ``origin``), and another source of the same page only adds its own comments."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from importers.annotations import apply_annotations
+from importers.loader.comments import ThreadWriter, aware, content_hash
+from importers.loader.participants import Participants
+from importers.loader.report import LoadReport
+from importers.parsed import ParsedArticle, ParsedComment, ParsedDump
+from threads.html import sanitize
+from threads.identity import blog_key, bounded, digest, page_key
+from threads.models import Article, Blog, ImportLock, ImportSource
+
+__all__ = ["LoadReport", "content_hash", "load_dump"]
+
+PUBLIC_ARTICLE_STATUSES = {"publish", "placeholder", ""}
+# Formats that bring comments for pages published elsewhere: their threads join the
+# article already archived for the same page of the same site.
+COMMENT_ONLY_FORMATS = {"disqus"}
+# Column limits that are kept on purpose (indexed or unique values), and what is cut to fit.
+BLOG_NAME_LENGTH = 200
+SLUG_LENGTH = 200
+ARTICLE_SOURCE_FIELDS = [
+    "title", "author_id", "published_at", "date_precision", "url", "normalized_url", "url_key",
+    "body", "body_html", "external_id", "status", "is_public", "announced_comments", "flags",
+]  # fmt: skip
+
+
+def load_dump(
+    dump: ParsedDump, *, file_name: str, sha256: str, dry_run: bool = False
+) -> LoadReport:
+    """Write one parsed file in one transaction; with dry_run, roll it back."""
+    with transaction.atomic():
+        # Serialise imports: the row lock (PostgreSQL) or the write lock (SQLite) is held
+        # until commit, so two runs never allocate the same tree ids.
+        lock, _ = ImportLock.objects.select_for_update().get_or_create(pk=1)
+        ImportLock.objects.filter(pk=lock.pk).update(acquired_at=timezone.now())
+        report = Loader(dump, file_name, sha256).run()
+        if dry_run:
+            transaction.set_rollback(True)
+    return report
+
+
+class Loader:
+    def __init__(self, dump: ParsedDump, file_name: str, sha256: str) -> None:
+        self.dump = dump
+        self.file_name = file_name
+        self.sha256 = sha256
+        self.report = LoadReport(format=dump.format, skipped=dict(dump.skipped))
+        self.report.warnings.extend(dump.warnings)
+        self.people = Participants(dump, self.report)
+        self.users: dict = {}
+        self.blogs: dict[str, Blog] = {}
+
+    def run(self) -> LoadReport:
+        self.source = self._import_source()
+        self.people.load_archive()
+        self.people.resolve()
+        for article in self.dump.articles:
+            if self.dump.format in COMMENT_ONLY_FORMATS and not article.comments:
+                # Disqus creates a thread for every page a visitor opened; only threads
+                # with posts are part of the debate.
+                self.report.skipped["thread without posts"] = (
+                    self.report.skipped.get("thread without posts", 0) + 1
+                )
+                continue
+            self._load_article(article)
+        if self.report.changed or self.source_created:
+            self.source.counts = self.report.as_counts() | {"skipped_by_type": self.report.skipped}
+            self.source.save(update_fields=["counts"])
+        return self.report
+
+    # --- import source -------------------------------------------------------------------
+
+    def _import_source(self) -> ImportSource:
+        source, self.source_created = ImportSource.objects.get_or_create(
+            sha256=self.sha256,
+            defaults={
+                "file_name": self.file_name,
+                "format": self.dump.format,
+                "imported_at": timezone.now(),
+            },
+        )
+        return source
+
+    def _origin_source(self, origin: dict | None) -> ImportSource:
+        """Archive articles keep the source they were first imported from."""
+        if not origin or not origin.get("sha256"):
+            return self.source
+        imported_at = origin.get("imported_at")
+        source, _ = ImportSource.objects.get_or_create(
+            sha256=origin["sha256"],
+            defaults={
+                "file_name": origin.get("file", ""),
+                "format": origin.get("format", ""),
+                "imported_at": datetime.fromisoformat(imported_at)
+                if imported_at
+                else timezone.now(),
+                "counts": origin.get("counts", {}),
+            },
+        )
+        return source
+
+    def user_for(self, username: str | None):
+        """The curator an archive names, when this database has that user."""
+        if not username:
+            return None
+        if username not in self.users:
+            User = get_user_model()
+            self.users[username] = User.objects.filter(**{User.USERNAME_FIELD: username}).first()
+        return self.users[username]
+
+    # --- articles ------------------------------------------------------------------------
+
+    def _origin(self, parsed: ParsedArticle | ParsedComment) -> str:
+        """The format of the source that brought it: the file's, or what an archive says."""
+        return parsed.source_format or self.dump.format
+
+    def _blog(self, parsed: ParsedArticle) -> Blog:
+        name = " ".join(parsed.blog_name.split())
+        url = parsed.blog_url.strip() or None
+        if not name:
+            host = urlsplit(parsed.blog_url or parsed.url).hostname
+            name = host or "Blog inconnu"
+        key = parsed.blog_key or blog_key(name, url)
+        blog = self.blogs.get(key)  # an export's articles share one blog: look it up once
+        if blog is None:
+            if len(name) > BLOG_NAME_LENGTH:
+                self.report.warnings.append(
+                    f"blog name cut to {BLOG_NAME_LENGTH} characters: {name[:60]}…"
+                )
+                name = name[: BLOG_NAME_LENGTH - 1] + "…"
+            blog, _ = Blog.objects.get_or_create(key=key, defaults={"name": name, "url": url})
+            self.blogs[key] = blog
+        if url and not blog.url:
+            blog.url = url
+            blog.save(update_fields=["url"])
+        return blog
+
+    def _source_key(self, parsed: ParsedArticle) -> str:
+        if parsed.source_id:
+            # Ids are the source's own: a WXR post 12 and a Disqus thread 12 are not one.
+            return bounded("id", f"{self._origin(parsed)}:{parsed.source_id}")
+        page = page_key(parsed.url)
+        if page:
+            return bounded("url", page)
+        return bounded("title", slugify(parsed.title))
+
+    def _find_article(self, parsed: ParsedArticle, blog: Blog, source_key: str) -> Article | None:
+        found = Article.objects.filter(blog=blog, source_key=source_key).first()
+        if found is not None:
+            return found
+        if source_key.startswith("title:") and not (parsed.blog_name or parsed.blog_url):
+            # A dump that does not say its blog (an edited copy of a text the manifest
+            # describes, say) is the article already archived under that identity, if one.
+            candidates = list(Article.objects.filter(source_key=source_key)[:2])
+            if len(candidates) == 1:
+                found = candidates[0]
+                self.report.warnings.append(
+                    f"{parsed.title[:60]!r} names no blog: matched by its title to the "
+                    f"article already archived on {found.blog.name}"
+                )
+                return found
+        page = page_key(parsed.url)
+        if not page:
+            return None
+        same_page = list(
+            Article.objects.filter(url_key=digest(page), normalized_url=page)
+            .select_related("blog")
+            .order_by("pk")[:2]
+        )
+        if self.dump.format in COMMENT_ONLY_FORMATS and len(same_page) == 1:
+            return same_page[0]  # a Disqus thread joins the article archived for its page
+        if same_page:
+            where = ", ".join(f"{a.title[:60]!r} on {a.blog.name}" for a in same_page)
+            self.report.warnings.append(
+                f"{parsed.title[:60]!r}: the same page ({page[:80]}) is already archived as "
+                f"{where}; kept as a separate article"
+            )
+        return None
+
+    def _doubtful_title(self, parsed: ParsedArticle, blog: Blog) -> None:
+        """A new article titled like one on another blog may be the same one: say so."""
+        title = parsed.title.strip()
+        if not title:
+            return
+        other = Article.objects.filter(title=title).exclude(blog=blog).select_related("blog")
+        for article in other[:3]:
+            self.report.warnings.append(
+                f"{title[:60]!r}: an article with this title is archived on "
+                f"{article.blog.name}; imported as a separate article on {blog.name}"
+            )
+
+    def _article_slug(self, parsed: ParsedArticle) -> str:
+        if parsed.slug and not Article.objects.filter(slug=parsed.slug).exists():
+            return parsed.slug[:SLUG_LENGTH]
+        base = slugify(parsed.title)[:SLUG_LENGTH] or "article"
+        slug, n = base, 2
+        while Article.objects.filter(slug=slug).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    def _load_article(self, parsed: ParsedArticle) -> None:
+        blog = self._blog(parsed)
+        source_key = self._source_key(parsed)
+        origin = self._origin(parsed)
+        article = self._find_article(parsed, blog, source_key)
+        normalized = page_key(parsed.url)
+        values = {
+            "title": " ".join(parsed.title.split()) or "(sans titre)",
+            "author_id": self.people.author_id(parsed.author, parsed.author_slug),
+            "published_at": aware(parsed.published_at),
+            "date_precision": parsed.date_precision,
+            "url": parsed.url.strip(),
+            "normalized_url": normalized,
+            "url_key": digest(normalized),
+            "body": parsed.body,
+            "body_html": sanitize(parsed.body_html),
+            "external_id": parsed.source_id,
+            "status": parsed.status,
+            "is_public": parsed.status in PUBLIC_ARTICLE_STATUSES,
+            "announced_comments": parsed.announced_comments,
+            "flags": parsed.flags,
+        }
+        is_new = article is None
+        changed = False
+        if article is None:
+            self._doubtful_title(parsed, blog)
+            article = Article(
+                blog=blog, source_key=source_key, slug=self._article_slug(parsed),
+                source=self._origin_source(parsed.origin), origin=origin, **values,
+            )  # fmt: skip
+            self._apply_archive_position(article, parsed)
+            article.save()
+        else:
+            # Locked, then written field by field: a position a curator saves meanwhile
+            # waits for this file and is not overwritten by it.
+            article = Article.objects.select_for_update().get(pk=article.pk)
+            if article.origin in ("", origin):
+                fields = [k for k, v in values.items() if getattr(article, k) != v]
+                for k in fields:
+                    setattr(article, k, values[k])
+                if fields:
+                    article.source = self.source
+                    fields.append("source")
+                fields += self._apply_archive_position(article, parsed)
+                if fields:
+                    article.save(update_fields=fields)
+                    changed = True
+            # else: another source's article (a Disqus thread of a WXR post): its fields
+            # stay that source's; this file only brings its comments.
+        comments_changed = False
+        for comment_origin, comments in self._by_origin(parsed.comments, origin):
+            comments_changed |= ThreadWriter(self, article, comments, comment_origin).write()
+        if len(self.dump.articles) == 1:
+            comments_changed |= apply_annotations(article, self.sha256) > 0
+        if is_new:
+            self.report.articles_new += 1
+        elif changed or comments_changed:
+            self.report.articles_updated += 1
+        else:
+            self.report.articles_unchanged += 1
+
+    def _by_origin(
+        self, comments: list[ParsedComment], default: str
+    ) -> list[tuple[str, list[ParsedComment]]]:
+        """The comments grouped by the source that brought them (an archive may hold an
+        article's WXR comments and its Disqus comments), parents renumbered per group."""
+        groups: dict[str, list[int]] = {}
+        for i, comment in enumerate(comments):
+            groups.setdefault(comment.source_format or default, []).append(i)
+        if len(groups) <= 1:
+            return [(next(iter(groups), default), comments)]
+        result = []
+        for origin, indices in groups.items():
+            index = {old: new for new, old in enumerate(indices)}
+            group = []
+            for old in indices:
+                comment = comments[old]
+                parent = index.get(comment.parent) if comment.parent is not None else None
+                addresses = comment.addresses
+                if addresses is not None:
+                    addresses = [index[j] for j in addresses if j in index]
+                group.append(
+                    ParsedComment(**{**vars(comment), "parent": parent, "addresses": addresses})
+                )
+            result.append((origin, group))
+        return result
+
+    def _apply_archive_position(self, article: Article, parsed: ParsedArticle) -> list[str]:
+        """An archive restores the curated position; a plain dump never touches it.
+        Returns the fields it set."""
+        if not parsed.position or article.position_curated_at:
+            return []
+        curated_by = parsed.position.get("curated_by")
+        at = parsed.position.get("curated_at")
+        values = {
+            "position": parsed.position.get("value", article.position),
+            "position_curated_at": datetime.fromisoformat(at) if at else None,
+            "position_curated_by": self.user_for(curated_by),
+            "position_curated_by_name": curated_by or "",
+            "position_curated_via": parsed.position.get("curated_via", ""),
+            "position_cue": parsed.position.get("cue", ""),
+        }
+        fields = [k for k, v in values.items() if getattr(article, k) != v]
+        for k in fields:
+            setattr(article, k, values[k])
+        return fields
