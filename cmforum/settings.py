@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -13,12 +14,20 @@ def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [v.strip() for v in os.environ.get(name, default).split(",") if v.strip()]
+
+
 DEBUG = env_bool("DEBUG")
-# The fallback key is only good for local use; a deployment sets SECRET_KEY.
-SECRET_KEY = os.environ.get("SECRET_KEY", "cmforum-local-only-insecure-key")
-ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
-]
+# The fallback key is public: fine for local use and tests, and cmforum.wsgi refuses to
+# serve with it (or any weak key) when DEBUG is off (cmforum.security).
+SECRET_KEY = os.environ.get("SECRET_KEY", "").strip() or "cmforum-local-only-insecure-key"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 TESTING = "pytest" in sys.modules or "test" in sys.argv[1:2]
 
@@ -31,6 +40,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
     "mptt",
     "django_filters",
     "people",
@@ -40,10 +50,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF, so that a POST to a public page is a 405, not a CSRF failure.
+    "cmforum.security.PublicRequestGuard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -75,6 +88,15 @@ DATABASES = {
         conn_max_age=60,
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # Two imports (or an import and a curator) at once on SQLite: a transaction takes the
+    # write lock when it begins and a second one waits for it instead of failing with
+    # "database is locked"; WAL lets pages be read while an import writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 60,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -92,7 +114,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -103,6 +125,52 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# --- security -------------------------------------------------------------------------------
+# The admin's URL prefix: a deployment may move it away from the well-known "admin/".
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin").strip().strip("/") + "/"
+if ADMIN_URL == "/":
+    ADMIN_URL = "admin/"
+
+# HTTPS=1 when the site is served over TLS (by a reverse proxy, see README "Deploying"):
+# it turns on the redirect, secure cookies and HSTS, each of which can be set on its own.
+# All off by default, so that `make run` and `make serve` work on http://127.0.0.1.
+HTTPS = env_bool("HTTPS")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", HTTPS)
+# Only behind a proxy that sets X-Forwarded-Proto itself: otherwise any client could
+# claim to be on HTTPS.
+if env_bool("BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Every asset is self-hosted and no page has inline script or style (nor style
+# attributes): anything injected into a page stays inert.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        **({"upgrade-insecure-requests": True} if HTTPS else {}),
+    }
+}
+
+# Bounds on what a request may ask (cmforum.security, threads.search): longer query strings
+# are refused (414), as are control characters in them (400).
+MAX_QUERY_STRING = 2048
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 
 # Source files shipped with the project: the five texts and their manifest.
 FIXTURES_DIR = BASE_DIR / "fixtures"

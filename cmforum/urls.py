@@ -1,11 +1,13 @@
-"""French pages are unprefixed; the same pages in English live under /en/."""
+"""French pages are unprefixed; the same pages in English live under /en/. The admin's
+prefix is settings.ADMIN_URL."""
 
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL, admin.site.urls),
     *i18n_patterns(
         path("people/", include("people.urls")),
         path("", include("threads.urls")),
