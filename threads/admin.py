@@ -33,13 +33,13 @@ POSITION_CURATION_FIELDS = [
     "position", "position_cue", "position_curated_by", "position_curated_at",
     "position_curated_via",
 ]  # fmt: skip
-STANCE_COLOURS = {
-    Stance.AGREE: "#2e7d32",
-    Stance.DISAGREE: "#c62828",
-    Stance.NUANCED: "#e65100",
-    Stance.NEUTRAL: "#546e7a",
-    Stance.UNKNOWN: "#9e9e9e",
-}
+# Styles are classes of static/css/admin.css, not style attributes: the CSP forbids those.
+ADMIN_CSS = {"all": ["css/admin.css"]}
+MAX_ADMIN_LEVEL = 20  # deeper replies are indented no further (static/css/admin.css)
+
+
+def level_class(level: int) -> str:
+    return f"cm-level-{min(level or 0, MAX_ADMIN_LEVEL)}"
 
 
 def _shown(value) -> str:
@@ -109,13 +109,8 @@ class ImportSourceAdmin(admin.ModelAdmin):
 def stance_badge(stance: str, source: str = "") -> str:
     label = Stance(stance).label if stance in Stance.values else stance
     mark = {StanceSource.CURATED: " ✔", StanceSource.AUTO: " ?"}.get(source, "")
-    return format_html(
-        '<span style="background:{};color:#fff;border-radius:3px;padding:0 .4em;'
-        'white-space:nowrap">{}{}</span>',
-        STANCE_COLOURS.get(stance, "#9e9e9e"),
-        label,
-        mark,
-    )
+    css = stance if stance in Stance.values else Stance.UNKNOWN
+    return format_html('<span class="cm-badge cm-stance-{}">{}{}</span>', css, label, mark)
 
 
 def _via(via: str) -> str:
@@ -197,6 +192,9 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
     # Django's own change list, in tree order (MPTTModelAdmin.get_ordering), with the depth
     # shown by indenting the first column; columns cannot be re-sorted, so the thread
     # stays readable. No drag and drop: the nesting is the source's.
+    class Media:
+        css = ADMIN_CSS
+
     change_list_template = None
     sortable_by = ()
     list_display = [
@@ -269,11 +267,10 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
         if obj.kind != "comment":
             details.append(obj.get_kind_display())
         return format_html(
-            '<div style="padding-left:{}em;min-width:26em;{}">{}<strong>{}</strong> '
-            '<span style="color:#888">{}</span><br>'
-            '<span style="font-weight:normal;color:var(--body-fg)">{}</span></div>',
-            1.5 * level,
-            "border-left:2px solid #ddd;margin-left:.2em" if level else "",
+            '<div class="cm-entry {}">{}<strong>{}</strong> '
+            '<span class="cm-muted">{}</span><br>'
+            '<span class="cm-excerpt">{}</span></div>',
+            level_class(level),
             "↳ " if level else "",
             author,
             " · ".join(details),
@@ -283,7 +280,7 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
     @admin.display(description="article")
     def article_title(self, obj: Comment) -> str:
         return format_html(
-            '<span style="display:inline-block;min-width:12em">{}</span>',
+            '<span class="cm-article">{}</span>',
             Truncator(obj.article.title).chars(50),
         )
 
@@ -291,7 +288,7 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
     def visibility(self, obj: Comment) -> str:
         if obj.is_public:
             return "public"
-        return format_html('<strong style="color:#c62828">masqué</strong> ({})', obj.status)
+        return format_html('<strong class="cm-hidden">masqué</strong> ({})', obj.status)
 
     @admin.display(description="provenance")
     def provenance(self, obj: Comment) -> str:
@@ -409,6 +406,9 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
 
 @admin.register(Article)
 class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
+    class Media:
+        css = ADMIN_CSS
+
     list_display = [
         "title", "blog", "author", "published_at", "n_comments", "position", "provenance",
     ]  # fmt: skip
@@ -479,12 +479,12 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
             return "aucun commentaire"
         items = format_html_join(
             "",
-            '<li style="margin-left:{}em;list-style:none;padding:.15em 0">{}{} '
-            '<a href="{}"><strong>{}</strong></a> <span style="color:#888">#{} {}</span>{} '
+            '<li class="{}">{}{} '
+            '<a href="{}"><strong>{}</strong></a> <span class="cm-muted">#{} {}</span>{} '
             "<span>{}</span></li>",
             (
                 (
-                    1.5 * c.level,
+                    level_class(c.level),
                     "↳ " if c.level else "",
                     stance_badge(c.stance, c.stance_source),
                     reverse("admin:threads_comment_change", args=[c.pk]),
@@ -497,7 +497,7 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
                 for c in comments
             ),
         )
-        return format_html('<ul style="margin:0;padding:0">{}</ul>', items)
+        return format_html('<ul class="cm-tree">{}</ul>', items)
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -79,7 +79,7 @@ def test_comment_list_is_in_tree_order_with_indented_replies(texts, staff_client
     deepest = max(c.level for c in shown)
     assert deepest >= 2
     for level in range(deepest + 1):
-        assert f"padding-left:{1.5 * level}em" in html
+        assert f'class="cm-entry cm-level-{level}"' in html
     assert "↳" in html
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from html import escape as html_escape
+from urllib.parse import urlsplit
 
 from django import template
 from django.urls import translate_url
@@ -22,9 +23,44 @@ register = template.Library()
 
 MAX_INDENT = 6  # deeper replies are not indented further; a marker shows the depth
 
-_URL = re.compile(r"https?://[^\s<>\"]+")  # no \b: it makes the scan ten times slower
+# No \b: it makes the scan ten times slower. Bidirectional controls end a link: they
+# would show its address reversed.
+_URL = re.compile(r"https?://[^\s<>\"\u202a-\u202e\u2066-\u2069]+")
+# Characters a browser drops or reinterprets inside a URL, or shows misleadingly.
+_URL_TRICKS = re.compile(r"[\x00-\x20\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069\\]")
 _TRAILING = ".,;:!?)]»’'"
 _PARAGRAPHS = re.compile(r"\n{2,}")
+
+
+# --- links to other sites ----------------------------------------------------------------
+
+
+def web_url(value: str | None) -> str:
+    """``value`` when it is an absolute http(s) address that a browser reads exactly as
+    written, else "". Imported URLs (article, blog, participant website) come from
+    strangers: ``javascript:``, ``data:``, scheme-relative "//host" and addresses with
+    spaces, control or bidirectional characters never become links."""
+    url = value or ""
+    if not url or _URL_TRICKS.search(url):
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an invalid IPv6 host
+        return ""
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return ""
+    return url
+
+
+@register.simple_tag
+def external_link(url: str | None, label: str):
+    """A link to another site, for an http(s) ``url``; any other value is shown as text
+    after the label, never as a link."""
+    if not url:
+        return ""
+    if web_url(url):
+        return format_html('<a href="{}" rel="nofollow noopener ugc">{}</a>', url, label)
+    return format_html('{} : <span class="unlinked">{}</span>', label, url[:200])
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -271,24 +307,35 @@ def stance_bar(counts: dict[str, int] | object, total: int | None = None):
     total = max(total or 0, judged)
     labels = _stance_labels()
     parts, words = [], []
+    x = 0.0
     for s in STANCES:
         n = counts.get(s, 0)
         if not n:
             continue
         share = 100 * n / total
+        # SVG geometry, not a style attribute: the Content-Security-Policy forbids those.
         parts.append(
-            f'<span class="seg stance-{s}" style="width:{share:.2f}%" '
-            f'title="{escape(labels[s])} : {n}"></span>'
+            f'<rect class="seg stance-{s}" x="{x:.2f}" width="{share:.2f}" height="1">'
+            f"<title>{escape(labels[s])} : {n}</title></rect>"
         )
+        x += share
         words.append(f"{escape(labels[s])} {n}")
     summary = ", ".join(words)
     unjudged = total - judged
     if unjudged:
         summary += ", " + escape(labels["unknown"]) + f" {unjudged}"
     return mark_safe(
-        f'<span class="stance-bar" aria-hidden="true">{"".join(parts)}</span>'
+        '<svg class="stance-bar" viewBox="0 0 100 1" preserveAspectRatio="none" '
+        f'aria-hidden="true">{"".join(parts)}</svg>'
         f'<span class="stance-text">{summary}</span>'
     )
+
+
+@register.filter
+def depth_class(depth: int) -> str:
+    """The CSS class that indents a comment shown at ``depth`` (static/css/cmforum.css),
+    capped like the thread page's indentation."""
+    return f"depth-{min(max(int(depth or 0), 0), MAX_INDENT)}"
 
 
 @register.simple_tag
