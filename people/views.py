@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.views.generic import DetailView
-from django_filters.views import FilterView
 
 from people.models import Participant
 from threads.filters import ParticipantFilter
 from threads.models import Comment
+from threads.views import CheckedFilterView
 
 
-class ParticipantListView(FilterView):
+class ParticipantListView(CheckedFilterView):
     template_name = "people/participant_list.html"
     filterset_class = ParticipantFilter
     paginate_by = 50

@@ -1,4 +1,8 @@
-"""Atom feeds: the latest articles, and the comments of one thread."""
+"""Atom feeds: the latest articles, and the comments of one thread.
+
+Entry summaries are sent as ``type="html"``: the plain-text snippet is HTML-escaped here,
+then XML-escaped by the feed writer, so a reader shows a "<script>" in a comment as text.
+Titles and author names are Atom text constructs: the writer's escaping is the only one."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from threads.models import Article, Comment
@@ -37,7 +42,7 @@ class LatestArticlesFeed(Feed):
         return item.title
 
     def item_description(self, item: Article):
-        return snippet(item.body, 600)
+        return escape(snippet(item.body, 600))
 
     def item_pubdate(self, item: Article):
         return item.published_at
@@ -79,7 +84,7 @@ class ThreadCommentsFeed(Feed):
         return _("%(name)s sur « %(title)s »") % {"name": who(item), "title": item.article.title}
 
     def item_description(self, item: Comment):
-        return snippet(item.body, 800)
+        return escape(snippet(item.body, 800))
 
     def item_link(self, item: Comment):
         return f"{item.article.get_absolute_url()}#c{item.pk}"

@@ -51,8 +51,20 @@ def _text_search(queryset, name, value):
     return search.matching(queryset, value)
 
 
+def text_filter(label) -> filters.CharFilter:
+    """A text search, bounded: a longer value is a 400, not a slow or failing query."""
+    return filters.CharFilter(label=label, method=_text_search, max_length=search.MAX_QUERY)
+
+
+class YearFilter(filters.NumberFilter):
+    """A year between the first blogs and the near future: "1e5", "2010.5" or a 30-digit
+    number is invalid (400), not an overflow in the date lookup."""
+
+    field_class = forms.IntegerField
+
+
 class ArticleFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("Texte"), method=_text_search)
+    q = text_filter(_("Texte"))
     blog = filters.ModelChoiceFilter(
         label=_("Blog"), queryset=Blog.objects.all(), empty_label=_("Tous les blogs")
     )
@@ -108,7 +120,7 @@ class ArticleFilter(filters.FilterSet):
 
 
 class CommentFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("Texte"), method=_text_search)
+    q = text_filter(_("Texte"))
     stance = filters.MultipleChoiceFilter(
         label=_("Position du commentaire"),
         choices=STANCE_CHOICES,
@@ -143,8 +155,12 @@ class CommentFilter(filters.FilterSet):
         queryset=Blog.objects.filter(articles__is_public=True).distinct(),
         empty_label=_("Tous les blogs"),
     )
-    year = filters.NumberFilter(
-        label=_("Année"), field_name="posted_at", lookup_expr="year", min_value=1990
+    year = YearFilter(
+        label=_("Année"),
+        field_name="posted_at",
+        lookup_expr="year",
+        min_value=1990,
+        max_value=2100,
     )
     after = filters.DateFilter(
         label=_("Posté à partir du"),
@@ -197,7 +213,7 @@ PARTICIPANT_SORTS = {
 
 
 class ParticipantFilter(filters.FilterSet):
-    q = filters.CharFilter(label=_("Nom"), method="by_name")
+    q = filters.CharFilter(label=_("Nom"), method="by_name", max_length=search.MAX_QUERY)
     blog = filters.ModelChoiceFilter(
         label=_("Blog"),
         queryset=Blog.objects.filter(articles__is_public=True).distinct(),

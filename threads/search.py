@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import F, FloatField, Func, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Replace
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -30,8 +31,11 @@ FIELDS = {
     "threads.article": ("title", "body"),
     "threads.comment": ("author_as_written", "body"),
 }
-_START, _STOP = "\u27e6", "\u27e7"  # ⟦ ⟧: marks put by ts_headline, turned into <mark>
+# ⟦ ⟧: marks put by ts_headline, turned into <mark>; removed from the text first, so that
+# a text containing them cannot forge a highlight.
+_START, _STOP = "\u27e6", "\u27e7"
 EXCERPT_CHARS = 240
+MAX_QUERY = 200  # characters of a search; longer is refused (400)
 
 
 def full_text() -> bool:
@@ -173,7 +177,7 @@ def highlight_page(objects, query: str, field: str = "body") -> None:
             model._default_manager.filter(pk__in=[o.pk for o in objects])
             .annotate(
                 headline=SearchHeadline(
-                    field,
+                    Replace(Replace(F(field), Value(_START)), Value(_STOP)),
                     _tsquery(query),
                     config=CONFIG,
                     start_sel=_START,

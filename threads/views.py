@@ -26,7 +26,17 @@ GROUP_END = "</ol></details></li>"
 REPLIES_END = "</ol></details></li>"
 
 
-class ArticleListView(FilterView):
+class CheckedFilterView(FilterView):
+    """A filtered list whose invalid filter values (a malformed date, an unknown blog, a
+    year out of range, a text too long) answer 400, the form showing what is wrong."""
+
+    def render_to_response(self, context, **kwargs):
+        if self.filterset.is_bound and not self.filterset.is_valid():
+            kwargs.setdefault("status", 400)
+        return super().render_to_response(context, **kwargs)
+
+
+class ArticleListView(CheckedFilterView):
     template_name = "threads/article_list.html"
     filterset_class = ArticleFilter
     paginate_by = 30
@@ -246,7 +256,7 @@ class CommentDetailView(DetailView):
         return context
 
 
-class CommentListView(FilterView):
+class CommentListView(CheckedFilterView):
     template_name = "threads/comment_list.html"
     filterset_class = CommentFilter
     paginate_by = 50
@@ -287,11 +297,21 @@ class SearchView(TemplateView):
     template_name = "threads/search.html"
     paginate_by = 20
 
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        return self.render_to_response(context, status=400 if context["too_long"] else 200)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = " ".join(self.request.GET.get("q", "").split())[:300]
-        context.update(query=query, full_text=search.full_text())
-        if not query:
+        query = " ".join(self.request.GET.get("q", "").split())
+        too_long = len(query) > search.MAX_QUERY
+        context.update(
+            query=query[: search.MAX_QUERY],
+            too_long=too_long,
+            max_query=search.MAX_QUERY,
+            full_text=search.full_text(),
+        )
+        if not query or too_long:
             return context
         articles = list(
             search.matching(

@@ -260,9 +260,9 @@ def test_home_filters(client, archive):
     # "Charlatans" is in the title and text of 000 only
     assert listed("q=charlatans") == {"000"}
     assert listed("q=CHARLATAN") == {"000"}
-    # an invalid date shows the form's error and no list
+    # an invalid date is a bad request: the form's error and no list
     response = client.get("/?after=pas-une-date")
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert listed("after=pas-une-date") == set()
     assert 'role="alert"' in response.content.decode()
 
@@ -418,7 +418,9 @@ def test_hidden_article_is_nowhere(client, archive):
     assert article.get_absolute_url() not in client.get("/").content.decode()
     some = Comment.objects.filter(article=article).first()
     assert client.get(f"/comments/{some.pk}/").status_code == 404
-    assert some.pk not in all_hits(client, comments_url(participant="cedric-deniaud"))
+    # Every comment of that participant is hidden: they are no longer a choice (400).
+    response = client.get(comments_url(participant="cedric-deniaud"))
+    assert response.status_code == 400 and some.pk not in hit_ids(response)
     assert "Cédric DENIAUD" not in client.get("/people/").content.decode()
     assert client.get(f"/articles/{article.slug}/feed/").status_code == 404
 
@@ -522,6 +524,7 @@ def test_comments_text_and_blog_filters(client, archive):
     # "racolage": Arnaud's first comment (line 49) and the one at line 245 of 001
     assert len(all_hits(client, comments_url(blog=crouzet_blog.pk, q="racolage"))) == 2
     response = client.get(comments_url(year="deux-mille"))
+    assert response.status_code == 400
     assert hit_ids(response) == [] and 'role="alert"' in response.content.decode()
 
 
