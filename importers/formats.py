@@ -24,6 +24,9 @@ FORMAT_MODULES: list[str] = [
     "importers.byline_article",
 ]
 XML_FORMATS = ("wxr", "disqus")
+# Formats that export a whole site: their comments' origin is the format and the site, so
+# two sites' exports (two Disqus forums, two WordPress blogs) never reconcile each other's.
+SITE_EXPORTS = frozenset({"wxr", "disqus"})
 
 
 @cache

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from importers.annotations import apply_annotations
+from importers.formats import SITE_EXPORTS
 from importers.loader.comments import ThreadWriter, aware, content_hash
 from importers.loader.participants import Participants
 from importers.loader.report import LoadReport
@@ -131,9 +132,14 @@ class Loader:
 
     # --- articles ------------------------------------------------------------------------
 
-    def _origin(self, parsed: ParsedArticle | ParsedComment) -> str:
-        """The format of the source that brought it: the file's, or what an archive says."""
-        return parsed.source_format or self.dump.format
+    def _origin(self, parsed: ParsedArticle, blog: Blog) -> str:
+        """The source that brings the article: what an archive says, else the file's format
+        and, for a site export, the site (a blog dump is one page: its format suffices)."""
+        if parsed.source_format:
+            return parsed.source_format
+        if self.dump.format in SITE_EXPORTS:
+            return f"{self.dump.format}:{blog.key}"
+        return self.dump.format
 
     def _blog(self, parsed: ParsedArticle) -> Blog:
         name = " ".join(parsed.blog_name.split())
@@ -156,10 +162,11 @@ class Loader:
             blog.save(update_fields=["url"])
         return blog
 
-    def _source_key(self, parsed: ParsedArticle) -> str:
+    @staticmethod
+    def _source_key(parsed: ParsedArticle, origin: str) -> str:
         if parsed.source_id:
             # Ids are the source's own: a WXR post 12 and a Disqus thread 12 are not one.
-            return bounded("id", f"{self._origin(parsed)}:{parsed.source_id}")
+            return bounded("id", f"{origin.split(':', 1)[0]}:{parsed.source_id}")
         page = page_key(parsed.url)
         if page:
             return bounded("url", page)
@@ -189,7 +196,13 @@ class Loader:
             .order_by("pk")[:2]
         )
         if self.dump.format in COMMENT_ONLY_FORMATS and len(same_page) == 1:
-            return same_page[0]  # a Disqus thread joins the article archived for its page
+            # A Disqus thread joins the article archived for its page.
+            found = same_page[0]
+            self.report.warnings.append(
+                f"{parsed.title[:60]!r} ({page[:80]}): its comments join the article "
+                f"{found.title[:60]!r} already archived on {found.blog.name}"
+            )
+            return found
         if same_page:
             where = ", ".join(f"{a.title[:60]!r} on {a.blog.name}" for a in same_page)
             self.report.warnings.append(
@@ -221,8 +234,8 @@ class Loader:
 
     def _load_article(self, parsed: ParsedArticle) -> None:
         blog = self._blog(parsed)
-        source_key = self._source_key(parsed)
-        origin = self._origin(parsed)
+        origin = self._origin(parsed, blog)
+        source_key = self._source_key(parsed, origin)
         article = self._find_article(parsed, blog, source_key)
         normalized = page_key(parsed.url)
         values = {

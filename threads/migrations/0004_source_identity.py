@@ -33,13 +33,16 @@ def identities(apps, schema_editor):
         article.normalized_url = page_key(article.url)
         article.url_key = digest(article.normalized_url)
         article.origin = article.source.format if article.source else ""
+        if article.origin in {"wxr", "disqus"}:  # importers.formats.SITE_EXPORTS
+            article.origin += ":" + Blog.objects.get(pk=article.blog_id).key
         if article.source_key.startswith("url:"):
             if article.normalized_url:
                 article.source_key = bounded("url", article.normalized_url)
             else:
                 article.source_key = "title:" + slugify(article.title)[:500]
         elif article.source_key.startswith("id:"):
-            article.source_key = bounded("id", f"{article.origin}:{article.source_key[3:]}")
+            fmt = article.origin.split(":", 1)[0]
+            article.source_key = bounded("id", f"{fmt}:{article.source_key[3:]}")
         article.save(update_fields=["normalized_url", "url_key", "source_key", "origin"])
         Comment.objects.filter(article=article).update(origin=article.origin)
 
