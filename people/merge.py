@@ -65,7 +65,7 @@ def merge_participants(
             _merge_one(survivor, other, user, report)
 
         updates = []
-        for attr in ("handle", "website"):
+        for attr in ("handle", "website", "website_key", "disqus_username"):
             if not getattr(survivor, attr):
                 value = next((getattr(o, attr) for o in others if getattr(o, attr)), "")
                 if value:
@@ -93,9 +93,13 @@ def _merge_one(survivor: Participant, other: Participant, user, report: MergeRep
     moved_aliases = ParticipantAlias.objects.filter(participant=other).update(participant=survivor)
     # The importer also falls back on Participant.key; once `other` is gone, its key must
     # still lead to the survivor, so keep an alias carrying it.
-    if not ParticipantAlias.objects.filter(key=other.key, participant=survivor).exists():
-        if not ParticipantAlias.objects.filter(name=other.name).exists():
-            ParticipantAlias.objects.create(participant=survivor, name=other.name, key=other.key)
+    # The key is scoped (a bare name to its blog), so the kept alias carries the scope too.
+    same = ParticipantAlias.objects.filter(key=other.key, scope=other.scope)
+    if not same.filter(participant=survivor).exists():
+        if not ParticipantAlias.objects.filter(name=other.name, scope=other.scope).exists():
+            ParticipantAlias.objects.create(
+                participant=survivor, name=other.name, key=other.key, scope=other.scope
+            )
             moved_aliases += 1
 
     report.merged.append(other.name)

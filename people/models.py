@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 
-from people.names import normalize_key, split_handle
+from people.names import is_bare, spelling_key
+
+# Comment kinds that are a citing page, not a person (threads.Comment.kind).
+LINK_KINDS = ("pingback", "trackback")
+GLOBAL = ""  # the scope of names that identify someone on every blog
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -18,6 +23,7 @@ class ParticipantQuerySet(models.QuerySet):
 
         comments = (
             Comment.objects.public()
+            .exclude(kind__in=LINK_KINDS)  # a citing page is never a person's contribution
             .filter(author=OuterRef("pk"))
             .order_by()
             .values("author")
@@ -50,6 +56,7 @@ class ParticipantQuerySet(models.QuerySet):
         found: dict[int, set[str]] = {}
         pairs = list(
             Comment.objects.public()
+            .exclude(kind__in=LINK_KINDS)
             .filter(author__in=ids)
             .order_by()
             .values_list("author_id", "article__blog__name")
@@ -117,16 +124,17 @@ class ParticipantQuerySet(models.QuerySet):
         ranked.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
         return ranked
 
-    def for_spelling(self, spelling: str) -> Participant | None:
+    def for_spelling(self, spelling: str, scope: str | None = None) -> Participant | None:
         """The participant a spelling belongs to: through the aliases, by normalized key,
-        so that merges made by curators are followed."""
-        name, _handle = split_handle(spelling)
-        alias = (
-            ParticipantAlias.objects.filter(key=normalize_key(name))
-            .select_related("participant")
-            .order_by("pk")
-            .first()
-        )
+        so that merges made by curators are followed. ``scope`` is the blog key where it
+        was written; a bare name without one resolves to its oldest alias on any blog."""
+        key = spelling_key(spelling)
+        aliases = ParticipantAlias.objects.filter(key=key)
+        if not is_bare(key):
+            aliases = aliases.filter(scope=GLOBAL)
+        elif scope is not None:
+            aliases = aliases.filter(scope=scope)
+        alias = aliases.select_related("participant").order_by("pk").first()
         return alias.participant if alias else None
 
 
@@ -134,17 +142,28 @@ class Participant(models.Model):
     name = models.CharField("nom", max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
     key = models.CharField(
-        "clé normalisée", max_length=200, unique=True,
+        "clé normalisée", max_length=200,
         help_text="Casse, accents et espaces ignorés ; un « @ » initial retiré.",
     )  # fmt: skip
+    # Where the key identifies someone: "" on every blog (a name of two words or more),
+    # else the key of the one blog where a bare name was written (threads.Blog.key).
+    scope = models.CharField("portée", max_length=600, blank=True, default=GLOBAL)
     handle = models.CharField("pseudonyme", max_length=100, blank=True)
     website = models.URLField("site web", max_length=500, blank=True)
+    # people.names.website_key(website): the same website is the same person on any blog.
+    website_key = models.CharField(max_length=500, blank=True, db_index=True)
+    disqus_username = models.CharField(
+        "identifiant Disqus", max_length=255, blank=True, db_index=True
+    )
 
     objects = ParticipantQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
         verbose_name = "participant"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="participant_scope_key"),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -154,15 +173,83 @@ class Participant(models.Model):
 
 
 class ParticipantAlias(models.Model):
-    """Every spelling of a participant's name seen in a source."""
+    """Every spelling of a participant's name seen in a source, with the scope where it
+    identifies them (a bare name: its blog; any other name: every blog)."""
 
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField("graphie", max_length=300, unique=True)
+    name = models.CharField("graphie", max_length=300)
     key = models.CharField(max_length=200, db_index=True)
+    scope = models.CharField("portée", max_length=600, blank=True, default=GLOBAL)
 
     class Meta:
         ordering = ["name"]
         verbose_name = "graphie"
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "name"], name="alias_scope_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+
+class MergeCandidateQuerySet(models.QuerySet):
+    def pending(self) -> MergeCandidateQuerySet:
+        return self.filter(status=MergeCandidate.Status.PENDING)
+
+    def participants(self) -> dict[int, tuple[Participant | None, Participant | None]]:
+        """{candidate id: (participant on scope_a, participant on scope_b)}, through the
+        aliases (so merges are followed), in one query."""
+        candidates = list(self)
+        wanted = Q(pk__in=[])
+        for c in candidates:
+            wanted |= Q(key=c.key, scope__in=[c.scope_a, c.scope_b])
+        found: dict[tuple[str, str], Participant] = {}
+        for alias in ParticipantAlias.objects.filter(wanted).select_related("participant"):
+            found.setdefault((alias.scope, alias.key), alias.participant)
+        return {
+            c.pk: (found.get((c.scope_a, c.key)), found.get((c.scope_b, c.key))) for c in candidates
+        }
+
+
+class MergeCandidate(models.Model):
+    """A bare name (one word) seen on two blogs: maybe one person, maybe two. The import
+    keeps them apart and proposes the merge; a curator confirms or rejects it. Known by
+    the name and the two blogs, not by participant ids, so a decision survives merges and
+    re-imports: a rejected candidate is never proposed again."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "à examiner"
+        CONFIRMED = "confirmed", "confirmée"
+        REJECTED = "rejected", "rejetée"
+
+    key = models.CharField("nom normalisé", max_length=200)
+    scope_a = models.CharField("blog A", max_length=600)
+    scope_b = models.CharField("blog B", max_length=600)
+    status = models.CharField(
+        "décision", max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    created_at = models.DateTimeField("proposée le", auto_now_add=True)
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="décidée par",
+    )  # fmt: skip
+    decided_by_name = models.CharField(max_length=150, blank=True)
+
+    objects = MergeCandidateQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "key", "pk"]
+        verbose_name = "fusion proposée"
+        verbose_name_plural = "fusions proposées"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key", "scope_a", "scope_b"], name="merge_candidate_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(scope_a__lt=F("scope_b")), name="merge_candidate_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} : {self.scope_a} / {self.scope_b}"

@@ -1,19 +1,31 @@
-"""Participant names: the normalized key that decides who is the same person, and the
-split of Twitter-style names. Pure functions, no ORM."""
+"""Participant names: the normalized key that decides who is the same person, the split of
+Twitter-style names, and what makes a name "bare" (one word: a first name or a handle, too
+common to identify someone across blogs). Pure functions, no ORM. The rule itself is
+written down in docs/identity.md."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from urllib.parse import urlsplit
 
 _SPACES = re.compile(r"\s+")
 # "Stephanie Booth ( @ stephtara)" -> name "Stephanie Booth", handle "stephtara"
 _TWITTER_STYLE = re.compile(r"^(?P<name>.*?)\s*\(\s*@\s*(?P<handle>[\w.]+)\s*\)\s*$")
+# "@ grnkss", "@grnkss" -> the handle "grnkss", displayed "@grnkss"
+_AT_HANDLE = re.compile(r"^@\s*(?P<handle>[\w.\-]+)$")
+# Websites that name no one: placeholder domains (RFC 2606), and shared platforms whose
+# bare address many people give (a path on them, twitter.com/someone, does name someone).
+_PLACEHOLDER_HOSTS = ("example.org", "example.com", "example.net", "localhost")
+_SHARED_HOSTS = frozenset(
+    {"twitter.com", "x.com", "facebook.com", "linkedin.com", "google.com", "plus.google.com",
+     "youtube.com", "wordpress.com", "wordpress.org", "blogspot.com", "gmail.com", "disqus.com"}
+)  # fmt: skip
 
 
 def normalize_key(name: str) -> str:
     """Casefolded, accents stripped, whitespace collapsed, a leading '@' removed:
-    spellings with equal keys are one participant."""
+    spellings with equal keys are one participant (within a blog, see is_bare)."""
     text = unicodedata.normalize("NFKD", name.strip())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
     text = _SPACES.sub(" ", text.casefold()).strip()
@@ -23,9 +35,43 @@ def normalize_key(name: str) -> str:
 
 
 def split_handle(spelling: str) -> tuple[str, str]:
-    """Return (display name, handle) for a name as written; handle is "" when none."""
+    """Return (display name, handle) for a name as written; handle is "" when none.
+    A bare handle is displayed one way whatever the spacing: "@ grnkss" -> "@grnkss"."""
     spelling = _SPACES.sub(" ", spelling).strip()
     match = _TWITTER_STYLE.match(spelling)
     if match and match["name"]:
         return match["name"].strip(), match["handle"]
+    match = _AT_HANDLE.match(spelling)
+    if match:
+        return f"@{match['handle']}", match["handle"]
     return spelling, ""
+
+
+def spelling_key(spelling: str) -> str:
+    """The normalized key of a name as written."""
+    return normalize_key(split_handle(spelling)[0])
+
+
+def is_bare(key: str) -> bool:
+    """One word (a first name, a handle, "Anonymous"): many people write it, so it is
+    one person only within one blog."""
+    return bool(key) and " " not in key
+
+
+def website_key(url: str) -> str:
+    """'https://www.Example.net/blog/' -> 'example.net/blog'; "" for an address that names
+    no one (no host, a placeholder or shared platform's bare address, not http(s))."""
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").rstrip(".").lower()
+    except ValueError:
+        return ""
+    if parts.scheme.lower() not in {"http", "https"} or "." not in host:
+        return ""
+    host = host.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    if any(host == h or host.endswith("." + h) for h in _PLACEHOLDER_HOSTS):
+        return ""
+    if host in _SHARED_HOSTS and not path:
+        return ""
+    return host + path

@@ -1,131 +1,439 @@
 """Who wrote what: every spelling in a parsed file mapped to a participant, creating the
-missing ones in bulk. Part of the loader: only called inside its transaction."""
+missing ones in bulk. Part of the loader: only called inside its transaction.
+
+The rule (docs/identity.md): within one blog, the same normalized name is one person;
+across blogs, a name of two words or more, the same website or the same Disqus username is
+one person. A bare name (one word) seen on two blogs is two participants and a merge
+candidate for the curators. Identities established by evidence (fixtures/metadata/
+identities.json) are joined whatever the rule says. Pingbacks and trackbacks are citing
+pages, not people: they get no participant."""
 
 from __future__ import annotations
 
+import itertools
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Q
 from django.utils.text import slugify
 
 from importers.loader.report import LoadReport
-from importers.parsed import ParsedDump
-from people.models import Participant, ParticipantAlias
-from people.names import normalize_key, split_handle
+from importers.parsed import ParsedArticle, ParsedComment, ParsedDump
+from people.models import (
+    GLOBAL,
+    LINK_KINDS,
+    MergeCandidate,
+    Participant,
+    ParticipantAlias,
+)
+from people.names import is_bare, spelling_key, split_handle, website_key
+
+IDENTITIES = Path(settings.BASE_DIR) / "fixtures" / "metadata" / "identities.json"
+
+Identity = tuple[str, str]  # (scope, normalized key)
+
+
+@cache
+def known_identities(path: Path = IDENTITIES) -> tuple[tuple[str, tuple[Identity, ...]], ...]:
+    """The curated identities: (display name, the (scope, key) pairs that are that person)."""
+    if not path.exists():
+        return ()
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    result = []
+    for entry in doc.get("identities", []):
+        pairs = []
+        for spelling in entry["spellings"]:
+            key = spelling_key(spelling["name"])
+            pairs.append((spelling["blog"] if is_bare(key) else GLOBAL, key))
+        result.append((entry["name"], tuple(dict.fromkeys(pairs))))
+    return tuple(result)
+
+
+def identity_of(spelling: str, scope: str) -> Identity:
+    """Where a spelling identifies someone: a bare name on its blog only."""
+    key = spelling_key(spelling)
+    return (scope if is_bare(key) else GLOBAL, key)
+
+
+class _Groups:
+    """Union-find over identities: the ones a file shows to be one person."""
+
+    def __init__(self) -> None:
+        self.parent: dict[Identity, Identity] = {}
+
+    def add(self, item: Identity) -> None:
+        self.parent.setdefault(item, item)
+
+    def find(self, item: Identity) -> Identity:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: Identity, b: Identity) -> None:
+        self.add(a)
+        self.add(b)
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+
+    def groups(self) -> list[list[Identity]]:
+        found: dict[Identity, list[Identity]] = {}
+        for item in self.parent:  # insertion order: the first identity seen leads
+            found.setdefault(self.find(item), []).append(item)
+        return list(found.values())
 
 
 class Participants:
     def __init__(self, dump: ParsedDump, report: LoadReport) -> None:
         self.dump = dump
         self.report = report
-        self.participants: dict[str, Participant] = {}  # by normalized key
+        self.participants: dict[Identity, Participant] = {}
         self.slugs_taken: set[str] | None = None
         self.by_archive_slug: dict[str, int] = {}  # cmforum-json: slug -> participant id
+        self.scope = GLOBAL  # the blog key of the article being loaded
+        self.blog_for: Callable[[ParsedArticle], object] | None = None
 
-    def _spellings(self) -> set[str]:
-        # Authors an archive names by slug are already known; only the others are resolved.
-        spellings = {
-            a.author.strip() for a in self.dump.articles if a.author.strip() and not a.author_slug
-        }
+    def enter_blog(self, blog) -> None:
+        """The loader says which blog the next spellings are written on."""
+        self.scope = blog.key
+
+    def _scope_of(self, article: ParsedArticle) -> str:
+        return self.blog_for(article).key if self.blog_for else GLOBAL
+
+    def _occurrences(self) -> list[tuple[str, str, ParsedComment | None]]:
+        """(spelling, blog scope, comment or None for an article's author). Authors an
+        archive names by slug are already known; citing pages are nobody."""
+        found = []
         for article in self.dump.articles:
-            spellings.update(
-                c.author.strip() for c in article.comments if c.author.strip() and not c.author_slug
-            )
-        return spellings
+            written: list[tuple[str, ParsedComment | None]] = [
+                (c.author.strip(), c)
+                for c in article.comments
+                if c.author.strip() and not c.author_slug and c.kind not in LINK_KINDS
+            ]
+            if article.author.strip() and not article.author_slug:
+                written.insert(0, (article.author.strip(), None))
+            if written:  # the blog is looked up (or made) only for articles with authors
+                scope = self._scope_of(article)
+                found += [(spelling, scope, c) for spelling, c in written]
+        return found
 
-    def load_archive(self) -> None:
+    # --- cmforum-json archives -----------------------------------------------------------
+
+    def load_archive(self, blog_for: Callable[[ParsedArticle], object] | None = None) -> None:
         """A cmforum-json archive names its participants, their slugs and spellings. A
         participant merged away since the archive was made resolves, through its spellings,
-        to the survivor: restoring an old backup never undoes a merge."""
+        to the survivor: restoring an old backup never undoes a merge. A bare spelling's
+        blog is the blog of the archived contributions written that way."""
+        if blog_for is not None:
+            self.blog_for = blog_for
+        if not self.dump.participants:
+            return
+        scopes: dict[tuple[str, str], list[str]] = {}  # (slug, spelling) -> blog scopes
+        for article in self.dump.articles:
+            written = [(article.author_slug, article.author)] + [
+                (c.author_slug, c.author) for c in article.comments
+            ]
+            written = [(slug, spelling) for slug, spelling in written if slug and spelling]
+            scope = self._scope_of(article) if written else GLOBAL
+            for slug, spelling in written:
+                if slug and spelling.strip():
+                    found = scopes.setdefault((slug, spelling.strip()), [])
+                    if scope not in found:
+                        found.append(scope)
         for entry in self.dump.participants:
+            slug = entry["slug"]
+            own = [s for (sl, _), ss in scopes.items() if sl == slug for s in ss]
+
+            def pairs_of(spelling: str, slug=slug, own=own) -> list[Identity]:
+                key = spelling_key(spelling)
+                if not is_bare(key):
+                    return [(GLOBAL, key)]
+                return [(s, key) for s in scopes.get((slug, spelling), own[:1] or [GLOBAL])]
+
             spellings = [entry["name"], *entry.get("aliases", [])]
-            participant = Participant.objects.filter(slug=entry["slug"]).first()
+            participant = Participant.objects.filter(slug=slug).first()
             for spelling in spellings:
-                if participant is None:
-                    participant = Participant.objects.for_spelling(spelling)
+                for pair in pairs_of(spelling):
+                    if participant is None:
+                        participant = self._existing(pair)
             if participant is None:
-                name, _ = split_handle(entry["name"])
+                name, handle = split_handle(entry["name"])
+                scope, key = pairs_of(entry["name"])[0]
                 participant = Participant.objects.create(
-                    name=entry["name"], slug=entry["slug"], key=normalize_key(name),
-                    handle=entry.get("handle", ""), website=entry.get("website", ""),
+                    name=entry["name"], slug=slug, key=key, scope=scope,
+                    handle=entry.get("handle", "") or handle, website=entry.get("website", ""),
+                    website_key=website_key(entry.get("website", "")),
                 )  # fmt: skip
                 self.report.participants_new += 1
-            self.by_archive_slug[entry["slug"]] = participant.pk
+            self.by_archive_slug[slug] = participant.pk
+            wanted = {(s, spelling) for spelling in spellings for s, _ in pairs_of(spelling)}
             existing = set(
-                ParticipantAlias.objects.filter(name__in=spellings).values_list("name", flat=True)
+                ParticipantAlias.objects.filter(
+                    name__in=spellings, scope__in={s for s, _ in wanted}
+                ).values_list("scope", "name")
             )
             ParticipantAlias.objects.bulk_create(
-                ParticipantAlias(participant=participant, name=spelling,
-                                 key=normalize_key(split_handle(spelling)[0]))
-                for spelling in entry.get("aliases", []) if spelling not in existing
+                ParticipantAlias(participant=participant, name=spelling, scope=scope,
+                                 key=spelling_key(spelling))
+                for scope, spelling in sorted(wanted - existing)
             )  # fmt: skip
 
-    def resolve(self) -> None:
-        """Map every spelling in the file to a participant, creating what is missing in
-        bulk. Spellings with equal normalized keys are one participant."""
-        spellings = self._spellings()
-        same_person = self._same_username_keys()
-        key_of = {s: normalize_key(split_handle(s)[0]) for s in sorted(spellings)}
-        key_of = {s: k for s, k in key_of.items() if k}
-        groups: dict[str, list[str]] = {}  # one entry per person: key -> spellings
-        for spelling, key in key_of.items():
-            groups.setdefault(same_person.get(key, key), []).append(spelling)
-        if not groups:
-            return
-        all_keys = set(key_of.values()) | set(groups)
-        found: dict[str, Participant] = {}
-        aliases = ParticipantAlias.objects.filter(key__in=all_keys).select_related("participant")
-        for alias in aliases.order_by("pk"):
-            found.setdefault(alias.key, alias.participant)
-        for participant in Participant.objects.filter(key__in=all_keys - set(found)):
-            found.setdefault(participant.key, participant)
+    @staticmethod
+    def _existing(pair: Identity) -> Participant | None:
+        scope, key = pair
+        alias = (
+            ParticipantAlias.objects.filter(scope=scope, key=key)
+            .select_related("participant")
+            .order_by("pk")
+            .first()
+        )
+        if alias:
+            return alias.participant
+        return Participant.objects.filter(scope=scope, key=key).first()
 
+    # --- every other format --------------------------------------------------------------
+
+    def resolve(self, blog_for: Callable[[ParsedArticle], object] | None = None) -> None:
+        """Map every spelling in the file to a participant, creating what is missing in
+        bulk, then propose merges for bare names now seen on two blogs."""
+        if blog_for is not None:
+            self.blog_for = blog_for
+        occurrences = self._occurrences()
+        if not occurrences:
+            return
+        groups = _Groups()
+        usernames: dict[Identity, str] = {}
+        websites: dict[Identity, tuple[str, str]] = {}
+        first_spelling: dict[Identity, str] = {}
+        by_username: dict[str, Identity] = {}
+        for spelling, scope, comment in occurrences:
+            ident = identity_of(spelling, scope)
+            if not ident[1]:
+                continue
+            groups.add(ident)
+            first_spelling.setdefault(ident, spelling)
+            if comment is None:
+                continue
+            # Disqus keys authors by username: every name it posted under is that person.
+            if comment.author_handle and self.dump.format == "disqus":
+                usernames.setdefault(ident, comment.author_handle)
+                groups.union(by_username.setdefault(comment.author_handle, ident), ident)
+            site = website_key(comment.author_url)
+            if site:
+                websites.setdefault(ident, (comment.author_url.strip(), site))
+        curated: dict[Identity, int] = {}
+        for n, (_name, pairs) in enumerate(known_identities()):
+            for pair in pairs:
+                curated[pair] = n
+        for ident in list(groups.parent):
+            if ident in curated:  # join the file's spellings of one curated identity
+                for other in known_identities()[curated[ident]][1]:
+                    if other in groups.parent:
+                        groups.union(ident, other)
+
+        found = self._lookup(groups.groups(), curated, usernames, websites)
         new: list[Participant] = []
-        for key, members in groups.items():
-            candidates = [key] + [key_of[s] for s in members]
-            participant = next((found[k] for k in candidates if k in found), None)
+        for members in groups.groups():
+            participant = found.get(members[0])
             if participant is None:
-                name, handle = split_handle(members[0])
+                lead = members[0]
+                spelling = first_spelling[lead]
+                index = next((curated[m] for m in members if m in curated), None)
+                if index is not None:
+                    spelling = known_identities()[index][0]
+                name, handle = split_handle(spelling)
+                url, site = next((websites[m] for m in members if m in websites), ("", ""))
                 participant = Participant(
-                    name=name, key=key, handle=handle, slug=self._unique_slug(name)
-                )
+                    name=name, key=lead[1], scope=lead[0], handle=handle,
+                    slug=self._unique_slug(name), website=url[:500], website_key=site[:500],
+                    disqus_username=next((usernames[m] for m in members if m in usernames), ""),
+                )  # fmt: skip
                 new.append(participant)
-            self.participants[key] = participant
-            for spelling in members:
-                self.participants[key_of[spelling]] = participant
+            for member in members:
+                self.participants[member] = participant
         if new:
             Participant.objects.bulk_create(new)
             if any(p.pk is None for p in new):  # backends without RETURNING
-                saved = {p.key: p for p in Participant.objects.filter(key__in=[p.key for p in new])}
+                saved = {
+                    (p.scope, p.key): p
+                    for p in Participant.objects.filter(slug__in=[p.slug for p in new])
+                }
                 for k, p in list(self.participants.items()):
                     if p.pk is None:
-                        self.participants[k] = saved[p.key]
+                        self.participants[k] = saved[(p.scope, p.key)]
             self.report.participants_new += len(new)
 
+        self._write_aliases(occurrences)
+        self._fill_blanks(groups.groups(), usernames, websites, first_spelling)
+        self._propose_merges({ident for ident in groups.parent if ident[0] != GLOBAL})
+
+    def _lookup(
+        self,
+        groups: list[list[Identity]],
+        curated: dict[Identity, int],
+        usernames: dict[Identity, str],
+        websites: dict[Identity, tuple[str, str]],
+    ) -> dict[Identity, Participant]:
+        """{group lead: the participant already archived for it}, in a few queries: by
+        spelling (aliases, so merges are followed), then Disqus username, then website
+        (a participant known on another blog)."""
+        pairs = {m for members in groups for m in members}
+        for m in list(pairs):
+            if m in curated:
+                pairs.update(known_identities()[curated[m]][1])
+        by_pair: dict[Identity, Participant] = {}
+        condition = Q(pk__in=[])
+        for scope, keys in itertools.groupby(sorted(pairs), key=lambda p: p[0]):
+            condition |= Q(scope=scope, key__in=[k for _, k in keys])
+        for alias in (
+            ParticipantAlias.objects.filter(condition).select_related("participant").order_by("pk")
+        ):
+            by_pair.setdefault((alias.scope, alias.key), alias.participant)
+        for participant in Participant.objects.filter(condition):
+            by_pair.setdefault((participant.scope, participant.key), participant)
+        by_username = {
+            p.disqus_username: p
+            for p in Participant.objects.filter(
+                disqus_username__in=set(usernames.values())
+            ).order_by("-pk")
+        }
+        sites = {site for _, site in websites.values()}
+        by_site: dict[str, list[Participant]] = {}
+        for p in Participant.objects.filter(website_key__in=sites).order_by("pk"):
+            by_site.setdefault(p.website_key, []).append(p)
+        site_blogs = self._blogs_of([p for ps in by_site.values() for p in ps])
+
+        found: dict[Identity, Participant] = {}
+        for members in groups:
+            expanded = list(members)
+            for m in members:
+                if m in curated:
+                    expanded += [p for p in known_identities()[curated[m]][1] if p not in expanded]
+            people = list(dict.fromkeys(by_pair[m] for m in expanded if m in by_pair))
+            if len(people) > 1 and any(m in curated for m in members):
+                # Curated evidence says these are one person: join what was kept apart.
+                from people.merge import merge_participants
+
+                merge_participants(people[0], people[1:])
+                for pair, p in by_pair.items():
+                    if p in people:
+                        by_pair[pair] = people[0]
+            participant = people[0] if people else None
+            if participant is None:
+                participant = next((by_username[usernames[m]] for m in members
+                                    if usernames.get(m) in by_username), None)  # fmt: skip
+            if participant is None:
+                blogs = {m[0] for m in members if m[0] != GLOBAL}
+                for m in members:
+                    if m not in websites:
+                        continue
+                    # The same website joins people across blogs, never two names on one.
+                    participant = next(
+                        (p for p in by_site.get(websites[m][1], [])
+                         if site_blogs.get(p.pk) and not site_blogs[p.pk] & blogs),
+                        None,
+                    )  # fmt: skip
+                    if participant is not None:
+                        break
+            if participant is not None:
+                found[members[0]] = participant
+        return found
+
+    @staticmethod
+    def _blogs_of(people: list[Participant]) -> dict[int, set[str]]:
+        """{participant id: keys of the blogs they wrote or commented on}."""
+        from threads.models import Article, Comment
+
+        ids = [p.pk for p in people]
+        if not ids:
+            return {}
+        found: dict[int, set[str]] = {}
+        for pk, blog in (
+            Comment.objects.filter(author__in=ids)
+            .values_list("author_id", "article__blog__key")
+            .distinct()
+            .union(
+                Article.objects.filter(author__in=ids)
+                .values_list("author_id", "blog__key")
+                .distinct()
+            )
+        ):
+            found.setdefault(pk, set()).add(blog)
+        return found
+
+    def _write_aliases(self, occurrences: list[tuple[str, str, ParsedComment | None]]) -> None:
+        wanted: dict[tuple[str, str], Participant] = {}
+        for spelling, scope, _ in occurrences:
+            ident = identity_of(spelling, scope)
+            if ident in self.participants:
+                wanted.setdefault((ident[0], spelling), self.participants[ident])
         known = set(
-            ParticipantAlias.objects.filter(name__in=spellings).values_list("name", flat=True)
+            ParticipantAlias.objects.filter(
+                name__in={name for _, name in wanted}, scope__in={s for s, _ in wanted}
+            ).values_list("scope", "name")
         )
         ParticipantAlias.objects.bulk_create(
-            ParticipantAlias(participant=self.participants[key], name=spelling, key=key)
-            for spelling, key in key_of.items()
-            if spelling not in known
+            ParticipantAlias(participant=p, name=name, scope=scope, key=spelling_key(name))
+            for (scope, name), p in wanted.items()
+            if (scope, name) not in known
         )
-        for key, members in groups.items():
-            participant, handle = self.participants[key], split_handle(members[0])[1]
-            if handle and not participant.handle:
-                participant.handle = handle
-                participant.save(update_fields=["handle"])
 
-    def _same_username_keys(self) -> dict[str, str]:
-        """Disqus keys authors by username: every name a username posted under is that
-        person, under the key of the first name seen."""
-        if self.dump.format != "disqus":
-            return {}
-        first_key: dict[str, str] = {}
-        mapping: dict[str, str] = {}
-        for article in self.dump.articles:
-            for c in article.comments:
-                key = normalize_key(split_handle(c.author)[0])
-                if c.author_handle and key:
-                    mapping[key] = first_key.setdefault(c.author_handle, key)
-        return {k: v for k, v in mapping.items() if k != v}
+    def _fill_blanks(self, groups, usernames, websites, first_spelling) -> None:
+        """What a source says about someone the archive knows without it (a handle, a
+        website, a Disqus username) is added, never overwritten."""
+        for members in groups:
+            participant = self.participants[members[0]]
+            values = {
+                "handle": split_handle(first_spelling[members[0]])[1],
+                "disqus_username": next((usernames[m] for m in members if m in usernames), ""),
+            }
+            site = next((websites[m] for m in members if m in websites), None)
+            if site:
+                values |= {"website": site[0][:500], "website_key": site[1][:500]}
+            fields = [k for k, v in values.items() if v and not getattr(participant, k)]
+            if "website_key" in fields and "website" not in fields:
+                fields.remove("website_key")  # keep the curated website and its key together
+            for k in fields:
+                setattr(participant, k, values[k])
+            if fields:
+                participant.save(update_fields=fields)
+
+    def _propose_merges(self, bare: set[Identity]) -> None:
+        """A bare name now seen on two blogs as two participants: one candidate per pair
+        of blogs, unless one was already proposed (and maybe rejected)."""
+        if not bare:
+            return
+        by_key: dict[str, dict[str, int]] = {}
+        for scope, key, pid in (
+            ParticipantAlias.objects.filter(key__in={k for _, k in bare})
+            .exclude(scope=GLOBAL)
+            .values_list("scope", "key", "participant_id")
+        ):
+            by_key.setdefault(key, {}).setdefault(scope, pid)
+        new = []
+        for key, scopes in by_key.items():
+            for a, b in itertools.combinations(sorted(scopes), 2):
+                if scopes[a] != scopes[b] and ((a, key) in bare or (b, key) in bare):
+                    new.append(MergeCandidate(key=key, scope_a=a, scope_b=b))
+        if not new:
+            return
+        existing = set(
+            MergeCandidate.objects.filter(key__in={c.key for c in new}).values_list(
+                "key", "scope_a", "scope_b"
+            )
+        )
+        new = [c for c in new if (c.key, c.scope_a, c.scope_b) not in existing]
+        MergeCandidate.objects.bulk_create(new)
+        if new:
+            names = ", ".join(sorted({c.key for c in new}))
+            self.report.warnings.append(
+                f"{len(new)} merge(s) proposed for names of one word seen on two blogs "
+                f"(admin, « fusions proposées »): {names}"
+            )
 
     def _unique_slug(self, name: str) -> str:
         if self.slugs_taken is None:
@@ -137,7 +445,9 @@ class Participants:
         self.slugs_taken.add(slug)
         return slug
 
-    def author_id(self, spelling: str, slug: str = "") -> int | None:
+    def author_id(self, spelling: str, slug: str = "", kind: str = "") -> int | None:
+        if kind in LINK_KINDS:
+            return None  # a citing page, not a person (even in an older archive)
         if slug in self.by_archive_slug:
             return self.by_archive_slug[slug]
         return getattr(self.participant_for(spelling), "pk", None)
@@ -146,4 +456,4 @@ class Participants:
         spelling = spelling.strip()
         if not spelling:
             return None
-        return self.participants.get(normalize_key(split_handle(spelling)[0]))
+        return self.participants.get(identity_of(spelling, self.scope))
