@@ -74,8 +74,9 @@ class Loader:
 
     def run(self) -> LoadReport:
         self.source = self._import_source()
-        self.people.load_archive()
-        self.people.resolve()
+        # Participants are scoped by blog (docs/identity.md): resolution needs each article's.
+        self.people.load_archive(self._blog)
+        self.people.resolve(self._blog)
         for article in self.dump.articles:
             if self.dump.format in COMMENT_ONLY_FORMATS and not article.comments:
                 # Disqus creates a thread for every page a visitor opened; only threads
@@ -234,6 +235,7 @@ class Loader:
 
     def _load_article(self, parsed: ParsedArticle) -> None:
         blog = self._blog(parsed)
+        self.people.enter_blog(blog)  # the article's and its comments' names are on this blog
         origin = self._origin(parsed, blog)
         source_key = self._source_key(parsed, origin)
         article = self._find_article(parsed, blog, source_key)

@@ -65,7 +65,8 @@ class ThreadWriter:
     def _author_id(self, comment: ParsedComment) -> int | None:
         if not comment.author.strip() and "blog-owner" in comment.flags:
             return self.article.author_id  # the blog owner's own headerless reply
-        return self.loader.people.author_id(comment.author, comment.author_slug)
+        # A pingback's or trackback's "author" is the citing page: no participant.
+        return self.loader.people.author_id(comment.author, comment.author_slug, comment.kind)
 
     def _source_values(self, position: int, comment: ParsedComment, digest: str) -> dict:
         return {
