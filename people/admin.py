@@ -1,5 +1,6 @@
-"""Participants in the admin: their spellings inline, and the merge of participants that are
-one person, with a confirmation page to choose the survivor."""
+"""Participants in the admin: their spellings inline, the merge of participants that are
+one person, with a confirmation page to choose the survivor, and the merges the import
+proposes (a bare name on two blogs), which curators confirm or reject."""
 
 from __future__ import annotations
 
@@ -11,28 +12,36 @@ from django.db.models import Count
 from django.template import engines
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 
 from people.merge import MergeError, merge_participants
-from people.models import Participant, ParticipantAlias
-from people.names import normalize_key, split_handle
+from people.models import GLOBAL, MergeCandidate, Participant, ParticipantAlias
+from people.names import is_bare, spelling_key, website_key
+from threads.models import Blog
 
 
 class AliasForm(forms.ModelForm):
     class Meta:
         model = ParticipantAlias
-        fields = ["name"]
+        fields = ["name", "scope"]
 
     def save(self, commit=True):
-        # The key is what the importer matches spellings on; it follows the name.
-        self.instance.key = normalize_key(split_handle(self.cleaned_data["name"])[0])
+        # The key is what the importer matches spellings on; it follows the name. A name of
+        # two words or more identifies on every blog; a bare one on its blog (the given
+        # scope, else the participant's).
+        self.instance.key = spelling_key(self.cleaned_data["name"])
+        if not is_bare(self.instance.key):
+            self.instance.scope = GLOBAL
+        elif not self.instance.scope:
+            self.instance.scope = self.instance.participant.scope
         return super().save(commit)
 
 
 class AliasInline(admin.TabularInline):
     model = ParticipantAlias
     form = AliasForm
-    fields = ["name", "key"]
+    fields = ["name", "scope", "key"]
     readonly_fields = ["key"]
     extra = 0
 
@@ -89,10 +98,12 @@ sont supprimés. Une réimportation enverra les mêmes graphies au participant c
 
 @admin.register(Participant)
 class ParticipantAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "handle", "spellings", "n_comments", "n_articles"]
+    list_display = ["name", "key", "scope", "handle", "spellings", "n_comments", "n_articles"]
     search_fields = ["name", "key", "aliases__name"]
-    readonly_fields = ["key", "contributions"]
-    fields = ["name", "slug", "key", "handle", "website", "contributions"]
+    readonly_fields = ["key", "scope", "disqus_username", "contributions"]
+    fields = [
+        "name", "slug", "key", "scope", "handle", "website", "disqus_username", "contributions"
+    ]  # fmt: skip
     inlines = [AliasInline]
     actions = ["merge_participants"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
@@ -110,7 +121,8 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if not obj.key:
-            obj.key = normalize_key(split_handle(obj.name)[0])
+            obj.key = spelling_key(obj.name)
+        obj.website_key = website_key(obj.website)  # the importer joins people on it
         super().save_model(request, obj, form, change)
 
     @admin.display(description="graphies")
@@ -172,3 +184,103 @@ class ParticipantAdmin(admin.ModelAdmin):
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, MERGE_TEMPLATE, context)
+
+
+def _blog_names(scopes) -> dict[str, str]:
+    return dict(Blog.objects.filter(key__in=set(scopes)).values_list("key", "name"))
+
+
+@admin.register(MergeCandidate)
+class MergeCandidateAdmin(admin.ModelAdmin):
+    """A name of one word seen on two blogs: the import kept two participants. Confirming
+    merges them (the usual merge, in the history); rejecting keeps them apart for good,
+    since a re-import never proposes the same name on the same two blogs again."""
+
+    list_display = ["key", "participant_a", "participant_b", "status", "decided", "created_at"]
+    list_filter = ["status"]
+    search_fields = ["key"]
+    readonly_fields = [
+        "key", "participant_a", "participant_b", "status", "created_at", "decided",
+    ]  # fmt: skip
+    fields = readonly_fields
+    actions = ["confirm", "reject"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # proposed by the import only
+
+    def get_changelist_instance(self, request):
+        changelist = super().get_changelist_instance(request)
+        page = changelist.result_list
+        self._people = page.participants() if hasattr(page, "participants") else {}
+        self._blogs = _blog_names(s for c in page for s in (c.scope_a, c.scope_b))
+        return changelist
+
+    def _side(self, obj: MergeCandidate, index: int) -> str:
+        people = getattr(self, "_people", {}).get(obj.pk)
+        if people is None:
+            people = MergeCandidate.objects.filter(pk=obj.pk).participants()[obj.pk]
+        scope = (obj.scope_a, obj.scope_b)[index]
+        blogs = getattr(self, "_blogs", None) or _blog_names([scope])
+        participant = people[index]
+        if participant is None:
+            return f"— ({blogs.get(scope, scope)})"
+        url = reverse("admin:people_participant_change", args=[participant.pk])
+        return format_html(
+            '<a href="{}">{}</a> ({})', url, participant.name, blogs.get(scope, scope)
+        )
+
+    @admin.display(description="participant du blog A")
+    def participant_a(self, obj: MergeCandidate) -> str:
+        return self._side(obj, 0)
+
+    @admin.display(description="participant du blog B")
+    def participant_b(self, obj: MergeCandidate) -> str:
+        return self._side(obj, 1)
+
+    @admin.display(description="décision")
+    def decided(self, obj: MergeCandidate) -> str:
+        if not obj.decided_at:
+            return "—"
+        return f"{obj.decided_by_name or '?'}, {obj.decided_at:%Y-%m-%d %H:%M}"
+
+    def _decide(self, obj: MergeCandidate, status: str, user) -> None:
+        obj.status = status
+        obj.decided_at = timezone.now()
+        obj.decided_by = user
+        obj.decided_by_name = user.get_username()
+        obj.save(update_fields=["status", "decided_at", "decided_by", "decided_by_name"])
+
+    @admin.action(description="Confirmer : fusionner les deux participants", permissions=["change"])
+    def confirm(self, request, queryset):
+        candidates = list(queryset.filter(status=MergeCandidate.Status.PENDING))
+        people = MergeCandidate.objects.filter(pk__in=[c.pk for c in candidates]).participants()
+        done = 0
+        for candidate in candidates:
+            a, b = people[candidate.pk]
+            if a is None or b is None:
+                self.message_user(
+                    request, f"{candidate.key} : un des participants n’existe plus.", messages.ERROR
+                )
+                continue
+            if a.pk != b.pk:
+                # The survivor is the one with more contributions; ties go to blog A.
+                ranked = sorted([a, b], key=lambda p: -(p.comments.count() + p.articles.count()))
+                try:
+                    merge_participants(ranked[0], ranked[1:], request.user)
+                except MergeError as error:
+                    self.message_user(request, f"{candidate.key} : {error}", messages.ERROR)
+                    continue
+            self._decide(candidate, MergeCandidate.Status.CONFIRMED, request.user)
+            done += 1
+        if done:
+            self.message_user(request, f"{done} fusion(s) confirmée(s).", messages.SUCCESS)
+
+    @admin.action(description="Rejeter : ce sont deux personnes", permissions=["change"])
+    def reject(self, request, queryset):
+        candidates = list(queryset.filter(status=MergeCandidate.Status.PENDING))
+        for candidate in candidates:
+            self._decide(candidate, MergeCandidate.Status.REJECTED, request.user)
+        if candidates:
+            self.message_user(
+                request, f"{len(candidates)} proposition(s) rejetée(s).", messages.SUCCESS
+            )

@@ -235,10 +235,11 @@ class Loader:
 
     def _load_article(self, parsed: ParsedArticle) -> None:
         blog = self._blog(parsed)
-        self.people.enter_blog(blog)  # the article's and its comments' names are on this blog
         origin = self._origin(parsed, blog)
         source_key = self._source_key(parsed, origin)
         article = self._find_article(parsed, blog, source_key)
+        # Names are one person per blog: the blog of the archived article this one matched.
+        self.people.enter_blog(article.blog if article else blog, parsed)
         normalized = page_key(parsed.url)
         values = {
             "title": " ".join(parsed.title.split()) or "(sans titre)",

@@ -97,28 +97,35 @@ class Participants:
         self.scope = GLOBAL  # the blog key of the article being loaded
         self.blog_for: Callable[[ParsedArticle], object] | None = None
 
-    def enter_blog(self, blog) -> None:
-        """The loader says which blog the next spellings are written on."""
+    def enter_blog(self, blog, article: ParsedArticle | None = None) -> None:
+        """The loader says which blog an article is on (the blog of the archived article it
+        matched, which an edited copy does not name): its names are resolved there."""
         self.scope = blog.key
+        if article is not None:
+            occurrences = [
+                o for o in self._occurrences_of(article, blog.key)
+                if identity_of(o[0], o[1]) not in self.participants
+            ]  # fmt: skip
+            if occurrences:
+                self._resolve(occurrences)
 
     def _scope_of(self, article: ParsedArticle) -> str:
         return self.blog_for(article).key if self.blog_for else GLOBAL
 
-    def _occurrences(self) -> list[tuple[str, str, ParsedComment | None]]:
-        """(spelling, blog scope, comment or None for an article's author). Authors an
+    @staticmethod
+    def _occurrences_of(
+        article: ParsedArticle, scope: str
+    ) -> list[tuple[str, str, ParsedComment | None]]:
+        """(spelling, blog scope, comment or None for the article's author). Authors an
         archive names by slug are already known; citing pages are nobody."""
-        found = []
-        for article in self.dump.articles:
-            written: list[tuple[str, ParsedComment | None]] = [
-                (c.author.strip(), c)
-                for c in article.comments
-                if c.author.strip() and not c.author_slug and c.kind not in LINK_KINDS
-            ]
-            if article.author.strip() and not article.author_slug:
-                written.insert(0, (article.author.strip(), None))
-            if written:  # the blog is looked up (or made) only for articles with authors
-                scope = self._scope_of(article)
-                found += [(spelling, scope, c) for spelling, c in written]
+        found: list[tuple[str, str, ParsedComment | None]] = []
+        if article.author.strip() and not article.author_slug:
+            found.append((article.author.strip(), scope, None))
+        found += [
+            (c.author.strip(), scope, c)
+            for c in article.comments
+            if c.author.strip() and not c.author_slug and c.kind not in LINK_KINDS
+        ]
         return found
 
     # --- cmforum-json archives -----------------------------------------------------------
@@ -198,13 +205,14 @@ class Participants:
     # --- every other format --------------------------------------------------------------
 
     def resolve(self, blog_for: Callable[[ParsedArticle], object] | None = None) -> None:
-        """Map every spelling in the file to a participant, creating what is missing in
-        bulk, then propose merges for bare names now seen on two blogs."""
+        """Names are resolved per article, on its blog (enter_blog); this keeps how the
+        loader finds a parsed article's blog, for archives."""
         if blog_for is not None:
             self.blog_for = blog_for
-        occurrences = self._occurrences()
-        if not occurrences:
-            return
+
+    def _resolve(self, occurrences: list[tuple[str, str, ParsedComment | None]]) -> None:
+        """Map every spelling to a participant, creating what is missing in bulk, then
+        propose merges for bare names now seen on two blogs."""
         groups = _Groups()
         usernames: dict[Identity, str] = {}
         websites: dict[Identity, tuple[str, str]] = {}
@@ -215,7 +223,8 @@ class Participants:
             if not ident[1]:
                 continue
             groups.add(ident)
-            first_spelling.setdefault(ident, spelling)
+            # Named after the first spelling in sorted order: the same whatever the file order.
+            first_spelling[ident] = min(spelling, first_spelling.get(ident, spelling))
             if comment is None:
                 continue
             # Disqus keys authors by username: every name it posted under is that person.
@@ -354,10 +363,12 @@ class Participants:
         found: dict[int, set[str]] = {}
         for pk, blog in (
             Comment.objects.filter(author__in=ids)
+            .order_by()  # no default ordering columns in a UNION (PostgreSQL)
             .values_list("author_id", "article__blog__key")
             .distinct()
             .union(
                 Article.objects.filter(author__in=ids)
+                .order_by()
                 .values_list("author_id", "blog__key")
                 .distinct()
             )
