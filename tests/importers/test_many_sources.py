@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from tests.conftest import FIXTURES, SEEDS, TESTDATA
+from tests.conftest import SEEDS, TESTDATA
 from threads.models import Article, Comment
 
 pytestmark = pytest.mark.django_db
