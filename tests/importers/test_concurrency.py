@@ -203,7 +203,7 @@ def test_two_imports_at_once_on_sqlite_both_finish(tmp_path):
         for path in (REALWORLD / "wxr-cc-labs-wordpress.xml", SEEDS["001"].parent)
     ]
     results = [run.communicate(timeout=300) for run in runs]
-    for run, (out, err) in zip(runs, results, strict=True):
+    for run, (_out, err) in zip(runs, results, strict=True):
         assert run.returncode == 0, err
         assert "Traceback" not in err and "locked" not in err
     count = subprocess.run(
