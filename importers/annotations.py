@@ -28,9 +28,10 @@ def annotation_for(sha256: str) -> tuple[str, dict] | None:
     return _annotations(ANNOTATIONS_DIR).get(sha256)
 
 
-def apply_annotations(article: Article, sha256: str) -> int:
-    """Give the article and its comments their shipped curated values, where no curator
-    has decided already. Returns how many comments changed."""
+def apply_annotations(article: Article, sha256: str, origin: str) -> int:
+    """Give the article and its comments of ``origin`` (the annotated text's) their shipped
+    curated values, where no curator has decided already. Returns how many comments
+    changed."""
     found = annotation_for(sha256)
     if found is None:
         return 0
@@ -46,7 +47,9 @@ def apply_annotations(article: Article, sha256: str) -> int:
         ])  # fmt: skip
     labels = {entry["position"]: entry for entry in data.get("comments", [])}
     changed = []
-    for comment in article.comments.exclude(stance_source=StanceSource.CURATED):
+    for comment in article.comments.filter(origin=origin).exclude(
+        stance_source=StanceSource.CURATED
+    ):
         entry = labels.get(comment.position)
         if entry is None:
             continue

@@ -1,15 +1,39 @@
 """The lossless cmforum-json archive, read back into parsed data (docs/archive-format.md).
-Pure: validates the document and maps it to the same dataclasses as every other format."""
+
+Pure: the document is checked against docs/archive.schema.json (types, ranges, enums,
+dates) and for the duplicates a schema cannot express, before it is mapped to the same
+dataclasses as every other format. A bad archive is refused whole, with one line per
+problem naming its JSON path, so nothing is written from it."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from importers.parsed import ParsedArticle, ParsedComment, ParsedDump, ParseError
+from people.names import is_bare, spelling_key
 
 NAME = "cmforum-json"
 VERSION = 1
+SCHEMA_PATH = Path(__file__).resolve().parent.parent / "docs" / "archive.schema.json"
+# A thoroughly broken file would otherwise print one line per comment.
+MAX_PROBLEMS = 50
+
+
+class ArchiveInvalid(ParseError):
+    """Every problem found in one archive, each a line: `JSON path: what was expected`."""
+
+    def __init__(self, problems: list[str]) -> None:
+        shown = problems[:MAX_PROBLEMS]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems")
+        super().__init__("; ".join(shown))
+        self.problems = shown
 
 
 def detect(text: str) -> bool:
@@ -17,22 +41,213 @@ def detect(text: str) -> bool:
     return head.startswith("{") and '"cmforum-json"' in head
 
 
-def _date(value: str | None, where: str) -> datetime | None:
-    if value is None:
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ParseError(f"{where}: expected an ISO 8601 date or null, got {value!r}") from None
+# --- validation ----------------------------------------------------------------------------
+
+formats = FormatChecker(formats=())
 
 
-def _require(obj: dict, key: str, kind: type | tuple, where: str):
-    if not isinstance(obj, dict) or key not in obj:
-        raise ParseError(f"{where}: expected the key {key!r}")
-    value = obj[key]
-    if not isinstance(value, kind):
-        raise ParseError(f"{where}: {key!r} has the wrong type")
-    return value
+@formats.checks("date-time", raises=(ValueError, OverflowError))
+def _date_time(value: object) -> bool:
+    """What the loader will read: datetime.fromisoformat, with an offset, and a moment that
+    can be stored in UTC (year 1 at +01:00 cannot)."""
+    if not isinstance(value, str):
+        return True
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        raise ValueError("no UTC offset")
+    moment.astimezone(UTC)
+    return True
+
+
+@cache
+def validator() -> Draft202012Validator:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema, format_checker=formats)
+
+
+def _path(parts: Iterable) -> str:
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "the document"
+
+
+def _shown(value: object) -> str:
+    """A value as the message quotes it: its JSON type, and its start."""
+    kind = {
+        bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+        list: "a list", dict: "an object", type(None): "null",
+    }.get(type(value), type(value).__name__)  # fmt: skip
+    if isinstance(value, list | dict):
+        return kind
+    text = json.dumps(value, ensure_ascii=False)
+    return f"{kind} {text if len(text) <= 40 else text[:39] + '…'}"
+
+
+TYPE_NAMES = {
+    "string": "a string", "integer": "an integer", "number": "a number", "null": "null",
+    "object": "an object", "array": "a list", "boolean": "true or false",
+}  # fmt: skip
+
+
+def _expected(error: ValidationError) -> str:
+    """What the schema wanted, in words."""
+    kind, wanted = error.validator, error.validator_value
+    if kind == "type":
+        names = [wanted] if isinstance(wanted, str) else wanted
+        return "expected " + " or ".join(TYPE_NAMES.get(n, n) for n in names)
+    if kind == "required":
+        missing = [
+            k for k in wanted if isinstance(error.instance, dict) and k not in error.instance
+        ]
+        return "missing key " + ", ".join(f'"{k}"' for k in missing)
+    if kind == "additionalProperties":
+        extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        return "unknown key " + ", ".join(f'"{k}"' for k in extra[:5])
+    if kind in ("enum", "const"):
+        values = wanted if kind == "enum" else [wanted]
+        return "expected one of " + ", ".join(json.dumps(v, ensure_ascii=False) for v in values)
+    if kind == "minimum":
+        return f"expected a number of at least {wanted}"
+    if kind == "maximum":
+        return f"expected a number of at most {wanted:,}".replace(",", " ")
+    if kind == "maxLength":
+        return f"expected at most {wanted} characters, got {len(error.instance)}"
+    if kind == "minLength":
+        return f"expected at least {wanted} character(s)"
+    if kind in ("pattern", "format"):
+        if error.schema.get("format") == "date-time":
+            return "expected an ISO 8601 date and time with its UTC offset, or null"
+        return f"expected text matching {error.schema.get('pattern', wanted)}"
+    if kind == "uniqueItems":
+        return "expected no repeated entries"
+    return error.message
+
+
+def schema_problems(doc: object) -> list[str]:
+    """One line per wrong value: the first problem found at each JSON path."""
+    seen: dict[tuple, str] = {}
+    errors = sorted(validator().iter_errors(doc), key=lambda e: [str(p) for p in e.path])
+    # "type" says the most about a wrong value: report it before any enum or range.
+    for error in sorted(errors, key=lambda e: e.validator != "type"):
+        key = tuple(error.absolute_path)
+        if key in seen:
+            continue
+        shown = (
+            ""
+            if error.validator in ("required", "additionalProperties")
+            else (f", got {_shown(error.instance)}")
+        )
+        if error.validator in ("maxLength",):
+            shown = ""
+        seen[key] = f"{_path(key)}: {_expected(error)}{shown}"
+    return [seen[k] for k in sorted(seen, key=lambda k: [(isinstance(p, int), p) for p in k])]
+
+
+def _duplicates(items: Iterable[tuple[str, object]], what: str) -> list[str]:
+    """`items` are (JSON path, value) pairs; a value seen before is one problem."""
+    first: dict[object, str] = {}
+    problems = []
+    for where, value in items:
+        if value in first:
+            shown = json.dumps(value, ensure_ascii=False)[:60]
+            problems.append(f"{where}: expected {what}; {shown} is already at {first[value]}")
+        else:
+            first[value] = where
+    return problems
+
+
+def identity_problems(doc: dict) -> list[str]:
+    """What a schema cannot say: participants must be distinct people (slugs, and names
+    or spellings that identify someone on every blog), comments distinct within their
+    article, parents and addressees comments of the same article, no reply cycle, and
+    authors among the participants listed. Run on a document that passed the schema."""
+    problems: list[str] = []
+    participants = doc["participants"]
+    problems += _duplicates(
+        ((f"participants[{n}].slug", p["slug"]) for n, p in enumerate(participants)),
+        "a unique slug",
+    )
+    # A bare name (one word) is one person per blog, so two participants may share it; a
+    # name of two words or more identifies someone on every blog: it may appear once.
+    problems += _duplicates(
+        (
+            (f"participants[{n}].name", key)
+            for n, p in enumerate(participants)
+            if (key := spelling_key(p["name"])) and not is_bare(key)
+        ),
+        "a name no other participant has",
+    )
+    problems += _duplicates(
+        (
+            (f"participants[{n}].aliases[{i}]", alias)
+            for n, p in enumerate(participants)
+            for i, alias in enumerate(p.get("aliases", []))
+            if (key := spelling_key(alias)) and not is_bare(key)
+        ),
+        "a spelling no other participant has",
+    )
+    slugs = {p["slug"] for p in participants}
+    problems += _duplicates(
+        ((f"articles[{n}].slug", a["slug"]) for n, a in enumerate(doc["articles"]) if a["slug"]),
+        "a unique slug",
+    )
+    for n, article in enumerate(doc["articles"]):
+        where = f"articles[{n}]"
+        if article.get("author_slug") and article["author_slug"] not in slugs:
+            problems.append(f"{where}.author_slug: expected the slug of a participant listed")
+        comments = article["comments"]
+        problems += _duplicates(
+            ((f"{where}.comments[{i}].id", c["id"]) for i, c in enumerate(comments)),
+            "an id unique within the article",
+        )
+        ids = {c["id"] for c in comments}
+        parent_of = {c["id"]: c.get("parent") for c in comments}
+        for i, comment in enumerate(comments):
+            at = f"{where}.comments[{i}]"
+            if comment.get("author_slug") and comment["author_slug"] not in slugs:
+                problems.append(f"{at}.author_slug: expected the slug of a participant listed")
+            parent = comment.get("parent")
+            if parent is not None and parent not in ids:
+                problems.append(f"{at}.parent: expected the id of a comment of this article")
+            elif parent is not None and _in_cycle(comment["id"], parent_of):
+                problems.append(
+                    f"{at}.parent: expected a chain of parents ending at a top-level comment, "
+                    "not a cycle"
+                )
+            for j, target in enumerate(comment.get("addresses", [])):
+                if target not in ids:
+                    problems.append(
+                        f"{at}.addresses[{j}]: expected the id of a comment of this article"
+                    )
+    return problems
+
+
+def _in_cycle(start: int, parent_of: dict) -> bool:
+    seen = {start}
+    node = parent_of.get(start)
+    while node is not None:
+        if node in seen:
+            return True
+        seen.add(node)
+        node = parent_of.get(node)
+    return False
+
+
+def problems(doc: object) -> list[str]:
+    """Everything wrong with a parsed JSON document, one line each; [] when it is valid."""
+    found = schema_problems(doc)
+    if found:
+        return found
+    return identity_problems(doc)  # type: ignore[arg-type]
+
+
+# --- mapping -------------------------------------------------------------------------------
+
+
+def _date(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 def parse(text: str) -> ParsedDump:
@@ -40,36 +255,38 @@ def parse(text: str) -> ParsedDump:
         doc = json.loads(text)
     except json.JSONDecodeError as error:
         raise ParseError(f"not valid JSON: {error.msg}", error.lineno, error.colno) from None
+    except RecursionError:
+        raise ParseError("not valid JSON: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("format") != NAME:
         raise ParseError(f'expected a JSON object with "format": "{NAME}"')
     if doc.get("version") != VERSION:
         raise ParseError(f"expected archive version {VERSION}, got {doc.get('version')!r}")
-    participants = _require(doc, "participants", list, "archive")
-    articles = [
-        _article(a, f"articles[{n}]")
-        for n, a in enumerate(_require(doc, "articles", list, "archive"))
-    ]
-    return ParsedDump(format=NAME, articles=articles, participants=participants)
+    found = problems(doc)
+    if found:
+        raise ArchiveInvalid(found)
+    return ParsedDump(
+        format=NAME,
+        articles=[_article(a) for a in doc["articles"]],
+        participants=doc["participants"],
+        history=doc.get("history", []),
+    )
 
 
-def _article(data: dict, where: str) -> ParsedArticle:
-    blog = _require(data, "blog", dict, where)
+def _article(data: dict) -> ParsedArticle:
+    blog = data["blog"]
     source = data.get("source") or {}
-    comments_data = _require(data, "comments", list, where)
-    index_by_id = {c.get("id"): i for i, c in enumerate(comments_data) if isinstance(c, dict)}
-    comments = [
-        _comment(c, index_by_id, f"{where}.comments[{n}]") for n, c in enumerate(comments_data)
-    ]
+    comments_data = data["comments"]
+    index_by_id = {c["id"]: i for i, c in enumerate(comments_data)}
     return ParsedArticle(
-        title=_require(data, "title", str, where),
+        title=data["title"],
         body=data.get("body", ""),
         body_html=data.get("body_html", ""),
         author=data.get("author") or "",
         author_slug=data.get("author_slug") or "",
-        published_at=_date(data.get("published_at"), where),
+        published_at=_date(data.get("published_at")),
         date_precision=data.get("date_precision", "unknown"),
         url=data.get("url", ""),
-        blog_name=_require(blog, "name", str, where + ".blog"),
+        blog_name=blog["name"],
         blog_url=blog.get("url") or "",
         blog_key=blog.get("key") or "",
         source_format=data.get("origin") or source.get("format") or "",
@@ -78,7 +295,7 @@ def _article(data: dict, where: str) -> ParsedArticle:
         kind=data.get("kind", "post"),
         announced_comments=data.get("announced_comments"),
         flags=data.get("flags", []),
-        slug=_require(data, "slug", str, where),
+        slug=data["slug"],
         position={
             "value": data.get("position", "unknown"),
             "curated_at": data.get("position_curated_at"),
@@ -87,35 +304,28 @@ def _article(data: dict, where: str) -> ParsedArticle:
             "cue": data.get("position_cue", ""),
         },
         origin=source or None,
-        comments=comments,
+        comments=[_comment(c, index_by_id) for c in comments_data],
     )
 
 
-def _comment(data: dict, index_by_id: dict, where: str) -> ParsedComment:
+def _comment(data: dict, index_by_id: dict) -> ParsedComment:
     parent_id = data.get("parent")
-    if parent_id is not None and parent_id not in index_by_id:
-        raise ParseError(f"{where}: parent {parent_id!r} is not a comment of this article")
-    addresses = []
-    for target in data.get("addresses", []):
-        if target not in index_by_id:
-            raise ParseError(f"{where}: addressed comment {target!r} is not in this article")
-        addresses.append(index_by_id[target])
     auto = data.get("auto") or {}
     return ParsedComment(
         source_format=data.get("origin") or "",
         author_url=data.get("author_url") or "",
         author=data.get("author_as_written", ""),
         author_slug=data.get("author_slug") or "",
-        body=_require(data, "body", str, where),
+        body=data["body"],
         body_html=data.get("body_html", ""),
-        posted_at=_date(data.get("posted_at"), where),
+        posted_at=_date(data.get("posted_at")),
         date_raw=data.get("date_raw", ""),
         kind=data.get("kind", "comment"),
         parent=index_by_id[parent_id] if parent_id is not None else None,
         source_id=data.get("source_id"),
         status=data.get("status", "approved"),
         flags=data.get("flags", []),
-        addresses=addresses,
+        addresses=[index_by_id[t] for t in data.get("addresses", [])],
         stance={
             "stance": data.get("stance", "unknown"),
             "stance_source": data.get("stance_source", ""),

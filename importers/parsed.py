@@ -19,6 +19,9 @@ MONTH = "month"
 YEAR = "year"
 UNKNOWN = "unknown"
 
+# A page claiming more comments than this was misread; the loader keeps no such count.
+MAX_ANNOUNCED_COMMENTS = 1_000_000
+
 
 class ParseError(ValueError):
     """Input that does not fit the format. `line` is 1-based where known."""
@@ -105,3 +108,5 @@ class ParsedDump:
     warnings: list[str] = field(default_factory=list)
     # Only the cmforum-json archive: {"name", "slug", "handle", "website", "aliases"}.
     participants: list[dict] = field(default_factory=list)
+    # Only the cmforum-json archive: curation events (threads.CurationEvent.archived()).
+    history: list[dict] = field(default_factory=list)

@@ -24,9 +24,10 @@ from django.utils.text import slugify
 from importers.annotations import apply_annotations
 from importers.formats import SITE_EXPORTS
 from importers.loader.comments import ThreadWriter, aware, content_hash
+from importers.loader.history import restore_history
 from importers.loader.participants import Participants
 from importers.loader.report import LoadReport
-from importers.parsed import ParsedArticle, ParsedComment, ParsedDump
+from importers.parsed import MAX_ANNOUNCED_COMMENTS, ParsedArticle, ParsedComment, ParsedDump
 from threads.html import sanitize
 from threads.identity import blog_key, bounded, digest, page_key
 from threads.models import Article, Blog, ImportLock, ImportSource
@@ -86,6 +87,7 @@ class Loader:
                 )
                 continue
             self._load_article(article)
+        restore_history(self.dump.history, self.report, self.user_for)
         if self.report.changed or self.source_created:
             self.source.counts = self.report.as_counts() | {"skipped_by_type": self.report.skipped}
             self.source.save(update_fields=["counts"])
@@ -254,7 +256,7 @@ class Loader:
             "external_id": parsed.source_id,
             "status": parsed.status,
             "is_public": parsed.status in PUBLIC_ARTICLE_STATUSES,
-            "announced_comments": parsed.announced_comments,
+            "announced_comments": self._announced(parsed),
             "flags": parsed.flags,
         }
         is_new = article is None
@@ -288,7 +290,7 @@ class Loader:
         for comment_origin, comments in self._by_origin(parsed.comments, origin):
             comments_changed |= ThreadWriter(self, article, comments, comment_origin).write()
         if len(self.dump.articles) == 1:
-            comments_changed |= apply_annotations(article, self.sha256) > 0
+            comments_changed |= apply_annotations(article, self.sha256, origin) > 0
         if is_new:
             self.report.articles_new += 1
         elif changed or comments_changed:
@@ -321,6 +323,17 @@ class Loader:
                 )
             result.append((origin, group))
         return result
+
+    def _announced(self, parsed: ParsedArticle) -> int | None:
+        """A page's claimed comment count, unless it is out of any sane range (a misread
+        number would not fit the column)."""
+        n = parsed.announced_comments
+        if n is not None and not 0 <= n <= MAX_ANNOUNCED_COMMENTS:
+            self.report.warnings.append(
+                f"{parsed.title[:60]!r}: announced comment count {str(n)[:20]} ignored"
+            )
+            return None
+        return n
 
     def _apply_archive_position(self, article: Article, parsed: ParsedArticle) -> list[str]:
         """An archive restores the curated position; a plain dump never touches it.

@@ -17,6 +17,7 @@ class LoadReport:
     comments_deleted: int = 0
     comments_kept_curated: int = 0
     participants_new: int = 0
+    history_new: int = 0  # curation events an archive brought
     skipped: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 

@@ -1,8 +1,12 @@
 """import_dump PATH [PATH ...]: import blog dumps, exports and archives.
 
 Every file is read and parsed before anything is written: if one is bad, the command says
-which and where, writes nothing, and exits non-zero. Each file is then loaded in its own
-transaction."""
+which and where (one line per problem), writes nothing, and exits non-zero. Each file is
+then loaded in its own transaction. If writing one fails (a database error, a broken
+tree), that file is rolled back and the command stops there, since a later file may
+build on it (a Disqus export joins the posts a WXR file brought): the files before it
+stay written, re-running after the fix is safe, and --keep-going goes on with the rest.
+The report names what was written and what was not, and the exit status is non-zero."""
 
 from __future__ import annotations
 
@@ -11,7 +15,9 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
+from importers.archive_json import ArchiveInvalid
 from importers.formats import format_names
 from importers.loader import LoadReport, load_dump
 from importers.manifest import apply_manifest
@@ -49,6 +55,8 @@ def describe(report: LoadReport) -> str:
         parts.append(f"{report.comments_deleted} comments no longer in the source removed")
     if report.comments_kept_curated:
         parts.append(f"{report.comments_kept_curated} curated comments kept")
+    if report.history_new:
+        parts.append(f"{report.history_new} curation history entries restored")
     if report.skipped:
         parts.append(
             "skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
@@ -67,6 +75,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="parse and report, write nothing"
         )
+        parser.add_argument(
+            "--keep-going",
+            action="store_true",
+            help="when writing a file fails, go on with the next ones instead of stopping",
+        )
 
     def progress(self, done: int, total: int, label: str) -> None:
         if self.verbosity < 1:
@@ -82,7 +95,15 @@ class Command(BaseCommand):
         elif self.verbosity >= 2:
             self.stderr.write(f"{done}/{total} {label}")
 
-    def handle(self, *args, paths: list[str], format_name: str | None, dry_run: bool, **options):
+    def handle(
+        self,
+        *args,
+        paths: list[str],
+        format_name: str | None,
+        dry_run: bool,
+        keep_going: bool = False,
+        **options,
+    ):
         self.verbosity = options["verbosity"]
         self.interactive_bar = sys.stderr.isatty()
         files = expand(paths)
@@ -100,6 +121,8 @@ class Command(BaseCommand):
                 parsed.append((source, dump))
             except OSError as error:
                 errors.append(f"{path}: cannot read: {error.strerror}")
+            except ArchiveInvalid as error:
+                errors += [f"{path}: {problem}" for problem in error.problems]
             except ParseError as error:
                 errors.append(f"{path}: {error}")
             except Exception as error:  # a parser bug must still not print a traceback
@@ -107,23 +130,28 @@ class Command(BaseCommand):
         if errors:
             for line in errors:
                 self.stderr.write(f"error: {line}")
+            bad = len(files) - len(parsed)
             raise CommandError(
-                f"{len(errors)} of {len(files)} file(s) could not be read; nothing was written."
+                f"{bad} of {len(files)} file(s) could not be read; nothing was written."
             )
 
         reports = []
+        failed: list[tuple[SourceFile, str]] = []
         for n, (source, dump) in enumerate(parsed, 1):
+            if failed and not keep_going:
+                break
             self.progress(len(files) + n - 1, len(files) * 2, f"loading {source.name}")
             started = time.perf_counter()
             try:
                 report = load_dump(
                     dump, file_name=source.name, sha256=source.sha256, dry_run=dry_run
                 )
-            except TreeError as error:
-                raise CommandError(
-                    f"{source.path}: {error}; this file was not written"
-                    + (f" ({n - 1} file(s) before it were)" if n > 1 and not dry_run else "")
-                ) from None
+            except (DatabaseError, TreeError) as error:
+                failed.append((source, _one_line(error)))
+                continue
+            except Exception as error:  # a loader bug must still not print a traceback
+                failed.append((source, f"{type(error).__name__}: {_one_line(error)}"))
+                continue
             reports.append((source, dump, report, time.perf_counter() - started))
         self.progress(len(files) * 2, len(files) * 2, "done")
 
@@ -135,3 +163,25 @@ class Command(BaseCommand):
                 )
                 for warning in report.warnings:
                     self.stdout.write(f"  warning: {warning}")
+        if not failed:
+            return
+        for source, what in failed:
+            self.stderr.write(f"error: {source.path}: could not be written, rolled back: {what}")
+        attempted = {s.path for s, *_ in reports} | {s.path for s, _ in failed}
+        skipped = [s for s, _ in parsed if s.path not in attempted]
+        if skipped:
+            self.stderr.write(
+                "not attempted after the failure: " + ", ".join(str(s.path) for s in skipped)
+            )
+        written = "none" if not reports else ", ".join(s.name for s, *_ in reports)
+        verb = "checked" if dry_run else "written"
+        raise CommandError(
+            f"{len(failed)} of {len(files)} file(s) could not be written; {verb}: {written}."
+        )
+
+
+def _one_line(error: BaseException) -> str:
+    """A database message can span lines (PostgreSQL's DETAIL, HINT): the first says it."""
+    text = str(error).strip().splitlines()
+    line = text[0] if text else type(error).__name__
+    return line if len(line) <= 300 else line[:299] + "…"
