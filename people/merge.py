@@ -15,6 +15,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 
 from people.models import Participant, ParticipantAlias
+from threads.curation import record_merge
 from threads.models import Article, Comment
 
 
@@ -124,4 +125,5 @@ def _merge_one(survivor: Participant, other: Participant, user, report: MergeRep
             ),
             single_object=True,
         )
+    record_merge(survivor, other, user)  # the curation history, which backups carry
     other.delete()

@@ -22,16 +22,26 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 
-from threads.models import Article, Blog, Comment, ImportSource, Stance, StanceSource
+from threads.curation import Change, record_position, record_stance
+from threads.models import (
+    Article,
+    Blog,
+    Comment,
+    CurationEvent,
+    ImportSource,
+    Stance,
+    StanceSource,
+)
 
 CURATED_VIA = "admin"
+BULK_VIA = "admin (action groupée)"  # how a curation event says it came from a bulk action
 STANCE_CURATION_FIELDS = [
-    "stance", "stance_source", "stance_curated_by", "stance_curated_at", "stance_curated_via",
-    "stance_cue",
+    "stance", "stance_source", "stance_curated_by", "stance_curated_by_name", "stance_curated_at",
+    "stance_curated_via", "stance_cue",
 ]  # fmt: skip
 POSITION_CURATION_FIELDS = [
-    "position", "position_cue", "position_curated_by", "position_curated_at",
-    "position_curated_via",
+    "position", "position_cue", "position_curated_by", "position_curated_by_name",
+    "position_curated_at", "position_curated_via",
 ]  # fmt: skip
 # Styles are classes of static/css/admin.css, not style attributes: the CSP forbids those.
 ADMIN_CSS = {"all": ["css/admin.css"]}
@@ -53,6 +63,10 @@ def change_line(field: str, old, new) -> str:
     return f"{field}: {_shown(old)} → {_shown(new)}"
 
 
+def change_message(changes: list[Change]) -> str:
+    return "; ".join(change_line(*change) for change in changes)
+
+
 def _when(moment) -> str:
     return date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT") if moment else ""
 
@@ -70,9 +84,11 @@ class CurationHistoryMixin:
     save_model() leaves the message on the instance; the admin then logs it, for the change
     form and for list edits alike."""
 
-    def form_changes(self, form) -> list[str]:
+    def form_changes(self, form) -> list[Change]:
+        """(field, old, new) for each field the form changed: the admin history line and
+        the curation event (threads.curation) are both made from these."""
         return [
-            change_line(name, form.initial.get(name), form.cleaned_data.get(name))
+            (name, form.initial.get(name), form.cleaned_data.get(name))
             for name in form.changed_data
         ]
 
@@ -127,7 +143,12 @@ def stance_provenance(comment: Comment) -> str:
     ):
         suggestion = f" · suggestion : {Stance(comment.auto_stance).label}"
     if comment.stance_source == StanceSource.CURATED:
-        who = comment.stance_curated_by or _via(comment.stance_curated_via) or "?"
+        who = (
+            comment.stance_curated_by
+            or comment.stance_curated_by_name
+            or _via(comment.stance_curated_via)
+            or "?"
+        )
         return format_html(
             "curée · {}{}{}",
             who,
@@ -340,20 +361,24 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
         if not change:
             return super().save_model(request, obj, form, change)
         changes = self.form_changes(form)
+        now = timezone.now()
         if {"stance", "stance_cue"} & set(form.changed_data):
             old_source = Comment.objects.values_list("stance_source", flat=True).get(pk=obj.pk)
             if old_source != StanceSource.CURATED:
-                changes.append(change_line("stance_source", old_source, StanceSource.CURATED))
+                changes.append(("stance_source", old_source, StanceSource.CURATED))
             if "stance" in form.changed_data and "stance_cue" not in form.fields and obj.stance_cue:
                 # A list edit: the cue justified the old label, and the curator cannot see it.
-                changes.append(change_line("stance_cue", obj.stance_cue, ""))
+                changes.append(("stance_cue", obj.stance_cue, ""))
                 obj.stance_cue = ""
             obj.stance_source = StanceSource.CURATED
             obj.stance_curated_by = request.user
-            obj.stance_curated_at = timezone.now()
+            obj.stance_curated_by_name = request.user.get_username()
+            obj.stance_curated_at = now
             obj.stance_curated_via = CURATED_VIA
-        obj._history_message = "; ".join(changes)
-        obj.save(update_fields=STANCE_CURATION_FIELDS)
+        obj._history_message = change_message(changes)
+        with transaction.atomic():
+            obj.save(update_fields=STANCE_CURATION_FIELDS)
+            record_stance([(obj, changes)], request.user, CURATED_VIA, now)
 
     def curate_stance(self, request, queryset, stance: Stance) -> None:
         """A bulk action: the selected comments get `stance`, curated by the acting user.
@@ -361,6 +386,7 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
         now = timezone.now()
         changed: list[Comment] = []
         by_message: dict[str, list[Comment]] = defaultdict(list)
+        history: list[tuple[Comment, list[Change]]] = []
         # The changelist's queryset may carry joins (search, select_related); lock and
         # read the rows themselves.
         pks = list(queryset.values_list("pk", flat=True))
@@ -368,32 +394,41 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
             rows = list(
                 Comment.objects.filter(pk__in=pks)
                 .select_for_update()
-                .only("pk", "author_as_written", "body", *STANCE_CURATION_FIELDS)
+                .only(
+                    "pk",
+                    "article_id",
+                    "position",
+                    "content_hash",
+                    "author_as_written",
+                    "body",
+                    *STANCE_CURATION_FIELDS,
+                )
                 .order_by("pk")
             )
             for comment in rows:
                 if comment.stance == stance and comment.stance_source == StanceSource.CURATED:
                     continue
-                lines = []
+                lines: list[Change] = []
                 if comment.stance != stance:
-                    lines.append(change_line("stance", comment.stance, stance.value))
+                    lines.append(("stance", comment.stance, stance.value))
                     if comment.stance_cue:
-                        lines.append(change_line("stance_cue", comment.stance_cue, ""))
+                        lines.append(("stance_cue", comment.stance_cue, ""))
                         comment.stance_cue = ""
                 if comment.stance_source != StanceSource.CURATED:
-                    lines.append(
-                        change_line("stance_source", comment.stance_source, StanceSource.CURATED)
-                    )
+                    lines.append(("stance_source", comment.stance_source, StanceSource.CURATED))
                 comment.stance = stance.value
                 comment.stance_source = StanceSource.CURATED
                 comment.stance_curated_by = request.user
+                comment.stance_curated_by_name = request.user.get_username()
                 comment.stance_curated_at = now
                 comment.stance_curated_via = CURATED_VIA
                 changed.append(comment)
-                by_message["; ".join(lines) + " (action groupée)"].append(comment)
+                history.append((comment, lines))
+                by_message[change_message(lines) + " (action groupée)"].append(comment)
             Comment.objects.bulk_update(changed, STANCE_CURATION_FIELDS, batch_size=500)
             for message, comments in by_message.items():
                 _log(request.user, comments, message)
+            record_stance(history, request.user, BULK_VIA, now)
         unchanged = len(rows) - len(changed)
         text = f"{len(changed)} commentaire(s) marqué(s) « {stance.label} » (curé par vous)."
         if unchanged:
@@ -460,7 +495,12 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
     def provenance(self, obj: Article) -> str:
         if not obj.position_curated_at:
             return "—"
-        who = obj.position_curated_by or _via(obj.position_curated_via) or "?"
+        who = (
+            obj.position_curated_by
+            or obj.position_curated_by_name
+            or _via(obj.position_curated_via)
+            or "?"
+        )
         return format_html("curée · {} · {}", who, _when(obj.position_curated_at))
 
     @admin.display(description="liste")
@@ -503,16 +543,67 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
         if not change:
             return super().save_model(request, obj, form, change)
         changes = self.form_changes(form)
+        now = timezone.now()
         if {"position", "position_cue"} & set(form.changed_data):
             if (
                 "position" in form.changed_data
                 and "position_cue" not in form.fields
                 and obj.position_cue
             ):
-                changes.append(change_line("position_cue", obj.position_cue, ""))
+                changes.append(("position_cue", obj.position_cue, ""))
                 obj.position_cue = ""
             obj.position_curated_by = request.user
-            obj.position_curated_at = timezone.now()
+            obj.position_curated_by_name = request.user.get_username()
+            obj.position_curated_at = now
             obj.position_curated_via = CURATED_VIA
-        obj._history_message = "; ".join(changes)
-        obj.save(update_fields=POSITION_CURATION_FIELDS)
+        obj._history_message = change_message(changes)
+        with transaction.atomic():
+            obj.save(update_fields=POSITION_CURATION_FIELDS)
+            record_position(obj, changes, request.user, CURATED_VIA, now)
+
+
+# --- curation history -----------------------------------------------------------------------
+
+
+@admin.register(CurationEvent)
+class CurationEventAdmin(admin.ModelAdmin):
+    """The curation history as data: what a backup carries and a restore brings back.
+    Read only: it records what curators did."""
+
+    list_display = ["at", "kind", "subject", "field", "old_value", "new_value", "who", "via"]
+    list_filter = ["kind", "field", "by_name"]
+    search_fields = ["old_value", "new_value", "note", "by_name", "participant_slug"]
+    date_hierarchy = "at"
+    list_select_related = ["article", "comment", "by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="par")
+    def who(self, obj: CurationEvent) -> str:
+        return str(obj.by or obj.by_name or "—")
+
+    @admin.display(description="objet")
+    def subject(self, obj: CurationEvent) -> str:
+        if obj.comment_id:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:threads_comment_change", args=[obj.comment_id]),
+                Truncator(str(obj.comment)).chars(60),
+            )
+        if obj.article_id:
+            return format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:threads_article_change", args=[obj.article_id]),
+                Truncator(obj.article.title).chars(60),
+            )
+        if obj.participant_slug:
+            return f"participant {obj.participant_slug}"
+        where = f"#{obj.comment_position} " if obj.comment_position is not None else ""
+        return f"{where}{Truncator(obj.article_key).chars(60)} (absent de cette base)"

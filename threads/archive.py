@@ -9,7 +9,8 @@ from datetime import datetime
 from django.utils import timezone
 
 from people.models import Participant, ParticipantAlias
-from threads.models import AddresseeLink, Article, Comment
+from threads.curation import archived
+from threads.models import AddresseeLink, Article, Comment, CurationEvent
 
 FORMAT = "cmforum-json"
 VERSION = 1
@@ -19,8 +20,10 @@ def _iso(moment: datetime | None) -> str | None:
     return timezone.localtime(moment).isoformat() if moment else None
 
 
-def _username(user) -> str | None:
-    return user.get_username() if user else None
+def _curator(user, name: str) -> str | None:
+    """Who curated: the user's username, else the name kept when the user is gone or was
+    never in this database (a restored archive)."""
+    return user.get_username() if user else (name or None)
 
 
 def build_archive() -> dict:
@@ -61,6 +64,10 @@ def build_archive() -> dict:
         "version": VERSION,
         "articles": articles,
         "participants": participants,
+        "history": [
+            archived(e)
+            for e in CurationEvent.objects.select_related("by").order_by("at", "fingerprint")
+        ],
     }
 
 
@@ -79,7 +86,7 @@ def _article(a: Article, comments: list[dict]) -> dict:
         "position": a.position,
         "position_curated_at": _iso(a.position_curated_at),
         "position_curated_via": a.position_curated_via,
-        "position_curated_by": _username(a.position_curated_by),
+        "position_curated_by": _curator(a.position_curated_by, a.position_curated_by_name),
         "position_cue": a.position_cue,
         "body": a.body,
         "body_html": a.body_html,
@@ -124,6 +131,6 @@ def _comment(c: Comment, addresses: list[int]) -> dict:
         "stance_cue": c.stance_cue,
         "stance_curated_at": _iso(c.stance_curated_at),
         "stance_curated_via": c.stance_curated_via,
-        "stance_curated_by": _username(c.stance_curated_by),
+        "stance_curated_by": _curator(c.stance_curated_by, c.stance_curated_by_name),
         "auto": {"stance": c.auto_stance, "confidence": c.auto_confidence, "cues": c.auto_cues},
     }

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -362,3 +366,75 @@ class ImportLock(models.Model):
     """One row; imports take it for update so concurrent runs cannot interleave tree writes."""
 
     acquired_at = models.DateTimeField(null=True)
+
+
+class CurationEvent(models.Model):
+    """One curator decision, kept as data of its own so that a backup carries it: a
+    comment's stance (or cue), an article's position (or cue), a participant merge.
+
+    Tied to stable identities recorded when it happened (the article's blog key and
+    source key, the comment's position and content hash, participant slugs), never to
+    database ids; the foreign keys only link it to the live rows, when they exist. Its
+    ``fingerprint`` is a digest of all that, so restoring an archive into a database that
+    has part of the history adds only what is missing."""
+
+    class Kind(models.TextChoices):
+        STANCE = "stance", "position d’un commentaire"
+        POSITION = "position", "position d’un article"
+        MERGE = "merge", "fusion de participants"
+
+    kind = models.CharField("type", max_length=10, choices=Kind.choices)
+    at = models.DateTimeField("le")
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name="par",
+    )  # fmt: skip
+    # The curator's username, kept when the user is deleted or absent from a restore.
+    by_name = models.CharField("par (nom)", max_length=150, blank=True)
+    via = models.CharField("par le biais de", max_length=200, blank=True)
+    field = models.CharField("champ", max_length=40)
+    old_value = models.TextField("avant", blank=True)
+    new_value = models.TextField("après", blank=True)
+    note = models.TextField("note", blank=True)
+    # Stable identities, as they were when the decision was made.
+    blog_key = models.CharField(max_length=600, blank=True)
+    article_key = models.CharField(max_length=600, blank=True)
+    comment_position = models.PositiveIntegerField(null=True, blank=True)
+    comment_hash = models.CharField(max_length=64, blank=True)
+    participant_slug = models.CharField(max_length=220, blank=True)
+    # Links to the live rows, when they exist.
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="curation_events"
+    )
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.SET_NULL, related_name="curation_events"
+    )
+    fingerprint = models.CharField(max_length=64, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = "décision de curation"
+        verbose_name_plural = "historique de curation"
+        indexes = [models.Index(fields=["blog_key", "article_key"], name="curation_article")]
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.old_value or '—'} → {self.new_value or '—'}"
+
+    def identity(self) -> dict:
+        """Everything that says which decision this was, in a form no database or time
+        zone changes (the moment in UTC)."""
+        return {
+            "kind": self.kind, "at": self.at.astimezone(UTC).isoformat(), "by": self.by_name,
+            "via": self.via, "field": self.field, "old": self.old_value, "new": self.new_value,
+            "note": self.note, "blog": self.blog_key, "article": self.article_key,
+            "comment_position": self.comment_position, "comment_hash": self.comment_hash,
+            "participant": self.participant_slug,
+        }  # fmt: skip
+
+    def compute_fingerprint(self) -> str:
+        text = json.dumps(self.identity(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def save(self, *args, **kwargs) -> None:
+        self.fingerprint = self.compute_fingerprint()
+        super().save(*args, **kwargs)
