@@ -93,10 +93,11 @@ class ThreadWriter:
         identities = _identities([(c.source_id, d) for c, d in zip(parsed, digests, strict=True)])
         # Locked until the file's transaction ends: a curator saving one of these rows waits,
         # then writes its stance over ours, never the other way round.
-        existing = list(
-            self.article.comments.filter(origin=self.origin)
-            .select_for_update()
-            .order_by("position", "pk")
+        # Locked in primary-key order, as the admin's bulk curation locks them: two
+        # transactions taking overlapping rows in different orders could deadlock.
+        existing = sorted(
+            self.article.comments.filter(origin=self.origin).select_for_update().order_by("pk"),
+            key=lambda c: (c.position, c.pk),
         )
         existing_ids = _identities([(c.source_id, c.content_hash) for c in existing])
 
