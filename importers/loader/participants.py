@@ -177,10 +177,11 @@ class Participants:
                 )  # fmt: skip
                 self.report.participants_new += 1
             self.by_archive_slug[slug] = participant.pk
-            wanted = {(s, spelling) for spelling in spellings for s, _ in pairs_of(spelling)}
+            aliases = entry.get("aliases", [])  # the name itself is not a spelling seen
+            wanted = {(s, spelling) for spelling in aliases for s, _ in pairs_of(spelling)}
             existing = set(
                 ParticipantAlias.objects.filter(
-                    name__in=spellings, scope__in={s for s, _ in wanted}
+                    name__in=aliases, scope__in={s for s, _ in wanted}
                 ).values_list("scope", "name")
             )
             ParticipantAlias.objects.bulk_create(
