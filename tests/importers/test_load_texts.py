@@ -134,8 +134,9 @@ def test_participants_merge_by_normalized_key_across_blogs(texts):
     assert cedric.key == "cedric deniaud"
     # Every spelling seen is an alias of exactly one participant.
     # (Pingbacks and trackbacks are citing pages, not people: docs/identity.md.)
-    spellings = set(Comment.objects.exclude(author_as_written="").exclude(
-        kind__in=["pingback", "trackback"]).values_list("author_as_written", flat=True))  # fmt: skip
+    people = Comment.objects.exclude(kind__in=["pingback", "trackback"])
+    spellings = set(people.exclude(author_as_written="").values_list(
+        "author_as_written", flat=True))  # fmt: skip
     assert spellings <= set(ParticipantAlias.objects.values_list("name", flat=True))
     # ... on its blog: a bare name on two blogs is two participants (docs/identity.md).
     dupes = Participant.objects.values("scope", "key").annotate(n=Count("pk")).filter(n__gt=1)

@@ -58,7 +58,8 @@ def people_state() -> tuple:
 @pytest.mark.parametrize(
     "spelling, bare",
     [("Nicolas", True), ("greg.", True), ("@ grnkss", True), ("Anonymous", True),
-     ("Benoît Faverial", False), ("E. de Saint-Bon", False), ("Stephanie Booth (@stephtara)", False)],
+     ("Benoît Faverial", False), ("E. de Saint-Bon", False),
+     ("Stephanie Booth (@stephtara)", False)],
 )  # fmt: skip
 def test_a_name_of_one_word_is_bare(spelling, bare):
     assert is_bare(spelling_key(spelling)) is bare
@@ -112,7 +113,8 @@ def test_known_identities_stay_joined(texts):
         assert len(found) == 1, name
     benoit = Participant.objects.get(key="benoit faverial")
     assert benoit.name == "Benoît Faverial" and benoit.scope == GLOBAL
-    assert {"Benoît Faverial", "Benoit Faverial"} <= set(benoit.aliases.values_list("name", flat=True))
+    spelled = set(benoit.aliases.values_list("name", flat=True))
+    assert {"Benoît Faverial", "Benoit Faverial"} <= spelled
     blogs = set(benoit.comments.values_list("article__blog__key", flat=True))
     blogs |= set(benoit.articles.values_list("blog__key", flat=True))
     assert blogs == {ALTERACTIONS, CROUZET, BDM, MEDIASSOCIAUX}
@@ -243,8 +245,8 @@ def test_same_disqus_username_is_one_person_across_blogs():
 
 @pytest.mark.django_db
 def test_a_pingback_gets_no_participant_even_under_a_persons_name():
-    _load(_dump("a.fr", ParsedComment("Nicolas", "a1"),
-                ParsedComment("Nicolas", "a2", kind=PINGBACK, author_url="https://b.fr/x")), "a")  # fmt: skip
+    link = ParsedComment("Nicolas", "a2", kind=PINGBACK, author_url="https://b.fr/x")
+    _load(_dump("a.fr", ParsedComment("Nicolas", "a1"), link), "a")
     assert _author("a1") is not None and _author("a2") is None
     assert Comment.objects.get(body="a2").author_url == "https://b.fr/x"
 
