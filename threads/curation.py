@@ -34,9 +34,19 @@ def _event(kind: str, field: str, old, new, user, via: str, at: datetime, **wher
     return event
 
 
-def _save(events: list[CurationEvent]) -> None:
-    # A fingerprint already recorded is the same decision: never written twice.
-    CurationEvent.objects.bulk_create(events, batch_size=500, ignore_conflicts=True)
+def save_new(events: list[CurationEvent]) -> int:
+    """Write the events whose fingerprint is not recorded yet (the same decision is never
+    written twice); returns how many were written. Not ignore_conflicts: SQLite would
+    then silently skip any constraint failure, not only a duplicate."""
+    unique = {e.fingerprint: e for e in events}
+    for start in range(0, len(unique), 500):
+        chunk = list(unique)[start : start + 500]
+        for known in CurationEvent.objects.filter(fingerprint__in=chunk).values_list(
+            "fingerprint", flat=True
+        ):
+            del unique[known]
+    CurationEvent.objects.bulk_create(unique.values(), batch_size=500)
+    return len(unique)
 
 
 def _article_keys(article_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
@@ -54,7 +64,7 @@ def record_stance(
     changes = [(c, lines) for c, lines in changes if lines]
     keys = _article_keys(c.article_id for c, _ in changes)
     at = at or timezone.now()
-    _save(
+    save_new(
         [
             _event(
                 CurationEvent.Kind.STANCE,
@@ -70,7 +80,7 @@ def record_stance(
                 comment_hash=c.content_hash,
                 article_id=c.article_id,
                 comment_id=c.pk,
-            )  # fmt: skip
+            )
             for c, lines in changes
             for field, old, new in lines
         ]
@@ -85,7 +95,7 @@ def record_position(
         return
     blog_key, article_key = _article_keys([article.pk])[article.pk]
     at = at or timezone.now()
-    _save(
+    save_new(
         [
             _event(
                 CurationEvent.Kind.POSITION,
@@ -98,7 +108,7 @@ def record_position(
                 blog_key=blog_key,
                 article_key=article_key,
                 article_id=article.pk,
-            )  # fmt: skip
+            )
             for field, old, new in changes
         ]
     )
@@ -107,7 +117,8 @@ def record_position(
 def record_merge(survivor, other, user=None, via: str | None = None) -> None:
     """`other` is being merged into `survivor` (people.merge): both named by slug, and by
     name in the note (the participant that disappears has no page left)."""
-    _save(
+    via = via if via is not None else ("admin" if user is not None else "")
+    save_new(
         [
             _event(
                 CurationEvent.Kind.MERGE,
@@ -119,7 +130,7 @@ def record_merge(survivor, other, user=None, via: str | None = None) -> None:
                 timezone.now(),
                 participant_slug=survivor.slug,
                 note=f"{other.name} → {survivor.name}",
-            )  # fmt: skip
+            )
         ]
     )
 

@@ -7,59 +7,41 @@ comment its stable identity names, where this database has them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable
 
 from importers.loader.report import LoadReport
-from threads.curation import from_archive
+from threads.curation import from_archive, save_new
 from threads.models import Article, Comment, CurationEvent
 
 BATCH = 500  # bound the parameters of one IN (...) query
 
 
-def batched(items: Sequence, size: int) -> Iterator[Sequence]:
-    # itertools.batched is Python 3.12; the project runs on 3.11.
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def restore_history(entries: list[dict], report: LoadReport, user_for: Callable) -> None:
     if not entries:
         return
-    events: dict[str, CurationEvent] = {}
-    for entry in entries:
-        event = from_archive(entry)
-        events.setdefault(event.fingerprint, event)
-    for chunk in batched(list(events), BATCH):
-        for known in CurationEvent.objects.filter(fingerprint__in=chunk).values_list(
-            "fingerprint", flat=True
-        ):
-            del events[known]
-    new = list(events.values())
-    if not new:
-        return
-    _link(new)
-    for event in new:
+    events = [from_archive(entry) for entry in entries]
+    _link(events)
+    for event in events:
         event.by = user_for(event.by_name)
-    CurationEvent.objects.bulk_create(new, batch_size=BATCH, ignore_conflicts=True)
-    report.history_new += len(new)
+    report.history_new += save_new(events)
 
 
 def _link(events: list[CurationEvent]) -> None:
     """Set article and comment on the events whose identities this database holds."""
-    wanted = {(e.blog_key, e.article_key) for e in events if e.article_key}
+    wanted = sorted({(e.blog_key, e.article_key) for e in events if e.article_key})
     articles: dict[tuple[str, str], int] = {}
-    for chunk in batched(sorted(wanted), BATCH):
+    for start in range(0, len(wanted), BATCH):
+        chunk = wanted[start : start + BATCH]
         rows = Article.objects.filter(source_key__in={key for _, key in chunk}).values_list(
             "pk", "blog__key", "source_key"
         )
         for pk, blog, key in rows:
-            if (blog, key) in wanted:
-                articles[(blog, key)] = pk
-    hashes = {e.comment_hash for e in events if e.comment_hash}
+            articles[(blog, key)] = pk
+    hashes = sorted({e.comment_hash for e in events if e.comment_hash})
     comments: dict[tuple[int, str], list[tuple[int, int]]] = {}
-    for chunk in batched(sorted(hashes), BATCH):
+    for start in range(0, len(hashes), BATCH):
         rows = Comment.objects.filter(
-            article_id__in=set(articles.values()), content_hash__in=chunk
+            article_id__in=set(articles.values()), content_hash__in=hashes[start : start + BATCH]
         ).values_list("article_id", "content_hash", "position", "pk")
         for article_id, digest, position, pk in rows:
             comments.setdefault((article_id, digest), []).append((position, pk))
