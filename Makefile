@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test setup import lint bench clean
+.PHONY: run serve test setup import lint bench clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Python 3.11 not found; set PYTHON=/path/to/python3.11"; exit 1; }
@@ -34,6 +34,15 @@ run: import
 	fi
 	@echo "Serving on http://$(HOST)/  (admin: http://$(HOST)/admin/)"
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST)
+
+# The production path, locally: DEBUG off, a real SECRET_KEY, the database of DATABASE_URL,
+# collected static files, gunicorn (gunicorn.conf.py: workers from the CPU count).
+serve: setup
+	$(BIN)/python -c "import cmforum.wsgi"
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput
+	@echo "Serving on http://$(HOST)/ with gunicorn"
+	$(BIN)/gunicorn --config gunicorn.conf.py --bind $(HOST)
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
