@@ -167,10 +167,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Bounds on what a request may ask (cmforum.security, threads.search): longer query strings
-# are refused (414), as are control characters in them (400).
+# Query strings longer than this are refused (414; cmforum.security), which also bounds
+# how many parameters a GET can carry.
 MAX_QUERY_STRING = 2048
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 100
 
 # Source files shipped with the project: the five texts and their manifest.
 FIXTURES_DIR = BASE_DIR / "fixtures"

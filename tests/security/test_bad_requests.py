@@ -78,7 +78,7 @@ def bad_requests() -> list[str]:
             requests += [f"{url}?{name}={quote(v, safe='')}" for v in VALUES]
             requests += [f"{url}?{name}={v}" for v in RAW_VALUES]
             requests.append(f"{url}?{name}=a&{name}=b&{name}=")  # repeated
-        requests.append(f"{url}?" + "&".join(f"f{n}=1" for n in range(150)))  # many fields
+        requests.append(f"{url}?" + "&".join(f"f{n}=1" for n in range(400)))  # many fields
         requests.append(f"{url}?q=" + "x" * 100_000)  # a 100 KB query string
         requests.append(f"{url}?%00=1")
     for prefix in ("/articles/", "/comments/", "/people/"):
@@ -118,7 +118,7 @@ def test_no_bad_request_is_a_server_error(hostile, client):
         ("/comments/?q=a%01b", 400),
         ("/?q=" + "x" * 100_000, 414),
         ("/people/?q=" + "x" * 100_000, 414),
-        ("/?" + "&".join(f"f{n}=1" for n in range(150)), 400),
+        ("/?" + "&".join(f"f{n}=1" for n in range(400)), 414),
         ("/comments/?page=0", 404),
         ("/comments/?page=999999", 404),
         ("/comments/?page=abc", 404),
