@@ -39,7 +39,8 @@ def build_archive() -> dict:
             "slug": p.slug,
             "handle": p.handle,
             "website": p.website,
-            "aliases": aliases[p.pk],
+            # A spelling may be held on several blogs (a bare name): listed once.
+            "aliases": sorted(set(aliases[p.pk])),
         }
         for p in Participant.objects.order_by("slug")
     ]
