@@ -23,6 +23,19 @@ _SHARED_HOSTS = frozenset(
 )  # fmt: skip
 
 
+# A participant's name and key have columns of this size; a longer spelling as written (a
+# pasted sentence, a spammer's keywords) is cut to it for the participant, kept whole on
+# the comment.
+NAME_LENGTH = 200
+
+
+def fitted(spelling: str) -> str:
+    """The spelling as the participant side uses it: whitespace collapsed, at most
+    NAME_LENGTH characters."""
+    spelling = _SPACES.sub(" ", spelling).strip()
+    return spelling if len(spelling) <= NAME_LENGTH else spelling[: NAME_LENGTH - 1] + "…"
+
+
 def normalize_key(name: str) -> str:
     """Casefolded, accents stripped, whitespace collapsed, a leading '@' removed:
     spellings with equal keys are one participant (within a blog, see is_bare)."""
@@ -31,7 +44,7 @@ def normalize_key(name: str) -> str:
     text = _SPACES.sub(" ", text.casefold()).strip()
     if text.startswith("@"):
         text = text[1:].lstrip()
-    return text
+    return text[:NAME_LENGTH]  # casefolding can lengthen a fitted spelling ("ß" -> "ss")
 
 
 def split_handle(spelling: str) -> tuple[str, str]:

@@ -155,7 +155,7 @@ class Article(models.Model):
     flags = models.JSONField(default=list, blank=True)
     # The format of the source that brought the article: only that source updates its
     # fields. Another source of the same page (a Disqus thread of a WXR post) adds comments.
-    origin = models.CharField(max_length=40, blank=True)
+    origin = models.CharField(max_length=700, blank=True)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -304,7 +304,7 @@ class Comment(MPTTModel):
     flags = models.JSONField(default=list, blank=True)
     # The format of the source that brought the comment: a re-import reconciles only the
     # comments of its own origin, and never touches another source's.
-    origin = models.CharField(max_length=40, blank=True)
+    origin = models.CharField(max_length=700, blank=True)
 
     stance = models.CharField(
         "prise de position", max_length=10, choices=Stance.choices, default=Stance.UNKNOWN

@@ -29,7 +29,7 @@ from people.models import (
     Participant,
     ParticipantAlias,
 )
-from people.names import is_bare, spelling_key, split_handle, website_key
+from people.names import NAME_LENGTH, fitted, is_bare, spelling_key, split_handle, website_key
 
 IDENTITIES = Path(settings.BASE_DIR) / "fixtures" / "metadata" / "identities.json"
 
@@ -96,6 +96,18 @@ class Participants:
         self.by_archive_slug: dict[str, int] = {}  # cmforum-json: slug -> participant id
         self.scope = GLOBAL  # the blog key of the article being loaded
         self.blog_for: Callable[[ParsedArticle], object] | None = None
+        long_names = {
+            author
+            for article in dump.articles
+            for author in [article.author]
+            + [c.author for c in article.comments if c.kind not in LINK_KINDS]
+            if len(author.strip()) > NAME_LENGTH
+        }
+        for author in sorted(long_names):
+            report.warnings.append(
+                f"author name of {len(author.strip())} characters cut to {NAME_LENGTH} for "
+                f"its participant (kept whole on the comment): {author.strip()[:60]}…"
+            )
 
     def enter_blog(self, blog, article: ParsedArticle | None = None) -> None:
         """The loader says which blog an article is on (the blog of the archived article it
@@ -120,9 +132,9 @@ class Participants:
         archive names by slug are already known; citing pages are nobody."""
         found: list[tuple[str, str, ParsedComment | None]] = []
         if article.author.strip() and not article.author_slug:
-            found.append((article.author.strip(), scope, None))
+            found.append((fitted(article.author), scope, None))
         found += [
-            (c.author.strip(), scope, c)
+            (fitted(c.author), scope, c)
             for c in article.comments
             if c.author.strip() and not c.author_slug and c.kind not in LINK_KINDS
         ]
@@ -148,7 +160,7 @@ class Participants:
             scope = self._scope_of(article) if written else GLOBAL
             for slug, spelling in written:
                 if slug and spelling.strip():
-                    found = scopes.setdefault((slug, spelling.strip()), [])
+                    found = scopes.setdefault((slug, fitted(spelling)), [])
                     if scope not in found:
                         found.append(scope)
         for entry in self.dump.participants:
@@ -465,7 +477,7 @@ class Participants:
         return getattr(self.participant_for(spelling), "pk", None)
 
     def participant_for(self, spelling: str) -> Participant | None:
-        spelling = spelling.strip()
+        spelling = fitted(spelling)
         if not spelling:
             return None
         return self.participants.get(identity_of(spelling, self.scope))

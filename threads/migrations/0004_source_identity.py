@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='article',
             name='origin',
-            field=models.CharField(blank=True, max_length=40),
+            field=models.CharField(blank=True, max_length=700),
         ),
         migrations.AddField(
             model_name='article',
@@ -87,7 +87,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='comment',
             name='origin',
-            field=models.CharField(blank=True, max_length=40),
+            field=models.CharField(blank=True, max_length=700),
         ),
         migrations.AddField(
             model_name='comment',
