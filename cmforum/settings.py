@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "people",
     "threads",
     "importers",
+    "cmforum.apps.CmforumConfig",  # connects the page cache's invalidation (cmforum.cache)
 ]
 
 MIDDLEWARE = [
@@ -59,6 +60,9 @@ MIDDLEWARE = [
     "cmforum.security.PublicRequestGuard",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication (anonymous requests only) and locale (the language is in the key).
+    "cmforum.cache.PageCacheMiddleware",
+    "cmforum.db_router.ReplicaReadsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -97,7 +101,52 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# Read replicas of the primary (docs/scaling.md): comma-separated URLs, one alias each
+# (replica1, replica2, …). Anonymous reads of public pages go to a replica, everything else
+# to the primary (cmforum.db_router). Tests get a "replica" alias mirroring the primary,
+# unused unless a test lists it in DATABASE_REPLICAS.
+DATABASE_REPLICAS: list[str] = []
+for _n, _url in enumerate(env_list("DATABASE_REPLICA_URLS"), start=1):
+    DATABASES[f"replica{_n}"] = dj_database_url.parse(_url, conn_max_age=60)
+    DATABASE_REPLICAS.append(f"replica{_n}")
+if TESTING:
+    DATABASES = {
+        "default": DATABASES["default"],
+        "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}},
+    }
+    DATABASE_REPLICAS = []
+DATABASE_ROUTERS = ["cmforum.db_router.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- cache ------------------------------------------------------------------------------------
+# Anonymous public pages are cached whole (cmforum.cache), keyed by an archive version that
+# imports and curations replace on commit; PAGE_CACHE_SECONDS only bounds how long an
+# unreachable old entry stays (0 turns the page cache off). REDIS_URL: Django's Redis
+# backend, shared by every application server. Otherwise a file cache (CACHE_DIR), which
+# needs no service and is shared by the processes of one machine: an import_dump run in a
+# shell invalidates what the server cached (a per-process LocMem cache could not see it).
+# Off in tests, which count a view's queries on repeated requests; tests/caching turns it on.
+PAGE_CACHE_SECONDS = 0 if TESTING else env_int("PAGE_CACHE_SECONDS", 3600)
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if TESTING:
+    # Per test process; tests/conftest.py clears it around every test.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "cmforum"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CACHE_DIR") or str(BASE_DIR / ".cache"),
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 5000)},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -47,3 +47,13 @@ def curator(django_user_model):
 def staff_client(client, curator):
     client.force_login(curator)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages are cached (cmforum.cache): no test sees another's cached pages."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
