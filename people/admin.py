@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 
+from cmforum.cache import bump_archive_version
 from people.merge import MergeError, merge_participants
 from people.models import GLOBAL, MergeCandidate, Participant, ParticipantAlias
 from people.names import is_bare, spelling_key, website_key
@@ -249,6 +250,7 @@ class MergeCandidateAdmin(admin.ModelAdmin):
         obj.decided_by = user
         obj.decided_by_name = user.get_username()
         obj.save(update_fields=["status", "decided_at", "decided_by", "decided_by_name"])
+        bump_archive_version()
 
     @admin.action(description="Confirmer : fusionner les deux participants", permissions=["change"])
     def confirm(self, request, queryset):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 
+from cmforum.cache import bump_archive_version
 from people.models import Participant, ParticipantAlias
 from threads.curation import record_merge
 from threads.models import Article, Comment
@@ -64,6 +65,7 @@ def merge_participants(
 
         for other in others:
             _merge_one(survivor, other, user, report)
+        bump_archive_version()  # update() sends no signal; on commit
 
         updates = []
         for attr in ("handle", "website", "website_key", "disqus_username"):

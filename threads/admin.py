@@ -22,6 +22,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 
+from cmforum.cache import bump_archive_version
 from threads.curation import Change, record_position, record_stance
 from threads.models import (
     Article,
@@ -379,6 +380,7 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
         with transaction.atomic():
             obj.save(update_fields=STANCE_CURATION_FIELDS)
             record_stance([(obj, changes)], request.user, CURATED_VIA, now)
+            bump_archive_version()  # cached pages show the old stance
 
     def curate_stance(self, request, queryset, stance: Stance) -> None:
         """A bulk action: the selected comments get `stance`, curated by the acting user.
@@ -426,6 +428,8 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
                 history.append((comment, lines))
                 by_message[change_message(lines) + " (action groupée)"].append(comment)
             Comment.objects.bulk_update(changed, STANCE_CURATION_FIELDS, batch_size=500)
+            if changed:
+                bump_archive_version()  # bulk_update sends no signal
             for message, comments in by_message.items():
                 _log(request.user, comments, message)
             record_stance(history, request.user, BULK_VIA, now)
@@ -559,6 +563,7 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
         obj._history_message = change_message(changes)
         with transaction.atomic():
             obj.save(update_fields=POSITION_CURATION_FIELDS)
+            bump_archive_version()
             record_position(obj, changes, request.user, CURATED_VIA, now)
 
 

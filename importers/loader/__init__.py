@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from cmforum.cache import bump_archive_version
 from importers.annotations import apply_annotations
 from importers.formats import SITE_EXPORTS
 from importers.loader.comments import ThreadWriter, aware, content_hash
@@ -59,6 +60,8 @@ def load_dump(
         report = Loader(dump, file_name, sha256).run()
         if dry_run:
             transaction.set_rollback(True)
+        elif report.changed or report.history_new:
+            bump_archive_version()  # on commit: the next page shows this file
     return report
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cmforum.cache import bump_archive_version
 from threads.models import Article, Comment, Stance, StanceSource
 from threads.stance import (
     AUTO_FIELDS,
@@ -64,6 +65,8 @@ class Command(BaseCommand):
                 changed.append(comment)
             labels[comment.stance] += 1
         Comment.objects.bulk_update(changed, AUTO_FIELDS, batch_size=500)
+        if changed:
+            bump_archive_version()  # bulk_update sends no signal
         counts = ", ".join(f"{labels[label]} {label}" for label in LABELS)
         self.stdout.write(
             f"{total} comments classified ({counts}): {len(changed)} changed, "
