@@ -47,6 +47,14 @@ serve: setup
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Issue 13's figures beside their references, written to docs/benchmarks.md (not part of
+# `make test`; about 25 min at the default sizes). PostgreSQL from DATABASE_URL (default
+# postgres://postgres@127.0.0.1:5432/bench; the bench* databases it names are dropped and
+# recreated), plus SQLite at 100k. SIZES="10000 100000 1000000" adds the 1M figures.
+SIZES ?= 10000 100000
+bench: setup
+	$(BIN)/python bench/run.py --sizes $(SIZES) $(BENCH_ARGS)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
