@@ -76,8 +76,8 @@ sont supprimés. Une réimportation enverra les mêmes graphies au participant c
 <td><label for="survivor-{{ p.pk }}">{{ p.name }}</label></td>
 <td>{{ p.key }}</td>
 <td>{% for a in p.aliases.all %}{{ a.name }}{% if not forloop.last %}, {% endif %}{% endfor %}</td>
-<td>{{ p.n_comments }}</td>
-<td>{{ p.n_articles }}</td>
+<td>{{ p.n_all_comments }}</td>
+<td>{{ p.n_all_articles }}</td>
 </tr>
 {% endfor %}
 </tbody>
@@ -113,9 +113,11 @@ class ParticipantAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            # Every comment and article, hidden ones included (the stored
+            # Participant.n_comments and n_articles count public ones).
             .annotate(
-                n_comments=Count("comments", distinct=True),
-                n_articles=Count("articles", distinct=True),
+                n_all_comments=Count("comments", distinct=True),
+                n_all_articles=Count("articles", distinct=True),
             )
             .prefetch_related("aliases")
         )
@@ -130,13 +132,13 @@ class ParticipantAdmin(admin.ModelAdmin):
     def spellings(self, obj: Participant) -> str:
         return ", ".join(a.name for a in obj.aliases.all())
 
-    @admin.display(description="commentaires", ordering="n_comments")
+    @admin.display(description="commentaires", ordering="n_all_comments")
     def n_comments(self, obj: Participant) -> int:
-        return obj.n_comments
+        return obj.n_all_comments
 
-    @admin.display(description="articles", ordering="n_articles")
+    @admin.display(description="articles", ordering="n_all_articles")
     def n_articles(self, obj: Participant) -> int:
-        return obj.n_articles
+        return obj.n_all_articles
 
     @admin.display(description="contributions")
     def contributions(self, obj: Participant) -> str:
@@ -156,7 +158,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         description="Fusionner les participants choisis…", permissions=["change", "delete"]
     )
     def merge_participants(self, request, queryset):
-        participants = list(queryset.order_by("-n_comments", "-n_articles", "pk"))
+        participants = list(queryset.order_by("-n_all_comments", "-n_all_articles", "pk"))
         if len(participants) < 2:
             self.message_user(
                 request, "Choisissez au moins deux participants à fusionner.", messages.WARNING

@@ -16,6 +16,7 @@ from django.db import transaction
 
 from cmforum.cache import bump_archive_version
 from people.models import Participant, ParticipantAlias
+from threads import aggregates
 from threads.curation import record_merge
 from threads.models import Article, Comment
 
@@ -31,6 +32,7 @@ class MergeReport:
     comments: int = 0
     articles: int = 0
     aliases: int = 0
+    article_ids: set[int] = field(default_factory=set)  # articles written or commented on
 
     def __str__(self) -> str:
         return (
@@ -76,6 +78,8 @@ def merge_participants(
                     updates.append(attr)
         if updates:
             survivor.save(update_fields=updates)
+        # Counts move with the contributions; a thread's participants may become fewer.
+        aggregates.refresh(articles=report.article_ids, participants=[survivor.pk])
 
         if user is not None:
             LogEntry.objects.log_actions(
@@ -90,7 +94,10 @@ def merge_participants(
 
 def _merge_one(survivor: Participant, other: Participant, user, report: MergeReport) -> None:
     articles = list(Article.objects.filter(author=other).only("pk", "title"))
-    comments = list(Comment.objects.filter(author=other).only("pk", "author_as_written", "body"))
+    comments = list(
+        Comment.objects.filter(author=other).only("pk", "article_id", "author_as_written", "body")
+    )
+    report.article_ids |= {a.pk for a in articles} | {c.article_id for c in comments}
     Article.objects.filter(author=other).update(author=survivor)
     Comment.objects.filter(author=other).update(author=survivor)
     moved_aliases = ParticipantAlias.objects.filter(participant=other).update(participant=survivor)

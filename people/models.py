@@ -4,8 +4,7 @@ from collections import Counter
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from people.names import is_bare, spelling_key
@@ -16,36 +15,24 @@ GLOBAL = ""  # the scope of names that identify someone on every blog
 
 
 class ParticipantQuerySet(models.QuerySet):
-    def with_contributions(self) -> ParticipantQuerySet:
-        """Annotate public comments, public articles and their sum (``n_contributions``),
-        counted in subqueries so the two relations don't multiply each other."""
-        from threads.models import Article, Comment
-
-        comments = (
-            Comment.objects.public()
-            .exclude(kind__in=LINK_KINDS)  # a citing page is never a person's contribution
-            .filter(author=OuterRef("pk"))
-            .order_by()
-            .values("author")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        articles = (
-            Article.objects.public()
-            .filter(author=OuterRef("pk"))
-            .order_by()
-            .values("author")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return self.annotate(
-            n_comments=Coalesce(Subquery(comments), 0),
-            n_articles=Coalesce(Subquery(articles), 0),
-        ).annotate(n_contributions=F("n_comments") + F("n_articles"))
-
     def active(self) -> ParticipantQuerySet:
-        """Participants with at least one public contribution."""
-        return self.with_contributions().filter(n_contributions__gt=0)
+        """Participants with at least one public contribution (stored counts, kept by
+        threads.aggregates)."""
+        return self.filter(n_contributions__gt=0)
+
+    def comment_page_counts(self, participant: Participant, article_ids) -> dict[int, int]:
+        """{article id: public comments of ``participant`` there}, for the articles of one
+        page of their comments: one GROUP BY on their own rows."""
+        from threads.models import Comment
+
+        rows = (
+            Comment.objects.public()
+            .filter(author=participant, article__in=list(article_ids))
+            .order_by()
+            .values_list("article_id")
+            .annotate(n=Count("pk"))
+        )
+        return dict(rows)
 
     def blog_names(self) -> dict[int, list[str]]:
         """{participant id: sorted names of the blogs they wrote or commented on}, for the
@@ -156,6 +143,12 @@ class Participant(models.Model):
         "identifiant Disqus", max_length=255, blank=True, db_index=True
     )
 
+    # Stored public contributions (pingbacks never count), kept by threads.aggregates so
+    # that /people/ sorts and filters on indexed columns instead of counting per row.
+    n_comments = models.PositiveIntegerField(default=0, editable=False)
+    n_articles = models.PositiveIntegerField(default=0, editable=False)
+    n_contributions = models.PositiveIntegerField(default=0, editable=False)
+
     objects = ParticipantQuerySet.as_manager()
 
     class Meta:
@@ -163,6 +156,12 @@ class Participant(models.Model):
         verbose_name = "participant"
         constraints = [
             models.UniqueConstraint(fields=["scope", "key"], name="participant_scope_key"),
+        ]
+        indexes = [
+            models.Index(F("n_contributions").desc(), "name", name="participant_contributions"),
+            models.Index(F("n_comments").desc(), "name", name="participant_comments"),
+            models.Index(F("n_articles").desc(), "name", name="participant_articles"),
+            models.Index(fields=["name"], name="participant_name"),
         ]
 
     def __str__(self) -> str:

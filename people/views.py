@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.views.generic import DetailView
 
 from people.models import Participant
+from threads import paging
 from threads.filters import ParticipantFilter
 from threads.models import Comment
+from threads.paging import Key
 from threads.views import CheckedFilterView
+
+# A participant's comments, thread by thread (oldest article first), each in reading order.
+CONTRIBUTION_ORDER = (
+    Key("article__published_at", nullable=True, type=datetime),
+    Key("article__title", type=str),
+    Key("article_id"),
+    Key("tree_id"),
+    Key("lft"),
+)
 
 
 class ParticipantListView(CheckedFilterView):
@@ -16,6 +29,7 @@ class ParticipantListView(CheckedFilterView):
     paginate_by = 50
 
     def get_queryset(self):
+        # Stored counts, sorted on their own indexes (people.models.Participant.Meta).
         return Participant.objects.active().order_by("-n_contributions", "name")
 
     def get_context_data(self, **kwargs):
@@ -32,21 +46,32 @@ class ParticipantListView(CheckedFilterView):
 
 
 class ParticipantDetailView(DetailView):
+    """Their comments come a page at a time (a busy participant wrote thousands)."""
+
     template_name = "people/participant_detail.html"
     context_object_name = "participant"
+    per_page = 100
 
     def get_queryset(self):
-        return Participant.objects.with_contributions().prefetch_related("aliases")
+        return Participant.objects.prefetch_related("aliases")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         person = self.object
         comments = Comment.objects.public().filter(author=person)
+        page = paging.paginate(
+            comments.select_related("article", "article__blog", "parent", "parent__author"),
+            CONTRIBUTION_ORDER,
+            self.request.GET,
+            self.per_page,
+        )
+        mine = Participant.objects.comment_page_counts(person, {c.article_id for c in page})
+        for c in page:
+            c.article.n_mine = mine.get(c.article_id, 0)
         context.update(
             articles=person.articles.public().select_related("blog").order_by("published_at"),
-            comments=comments.select_related(
-                "article", "article__blog", "parent", "parent__author"
-            ).order_by("article__published_at", "article__title", "article_id", "tree_id", "lft"),
+            comments=page.object_list,
+            page_obj=page,
             stance_counts=comments.stance_counts(),
             answered=Participant.objects.answered_by(person)[:10],
             answered_by=Participant.objects.answering(person)[:10],

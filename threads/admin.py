@@ -23,6 +23,7 @@ from django.utils.text import Truncator
 from mptt.admin import MPTTModelAdmin
 
 from cmforum.cache import bump_archive_version
+from threads import aggregates
 from threads.curation import Change, record_position, record_stance
 from threads.models import (
     Article,
@@ -381,6 +382,7 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
             obj.save(update_fields=STANCE_CURATION_FIELDS)
             record_stance([(obj, changes)], request.user, CURATED_VIA, now)
             bump_archive_version()  # cached pages show the old stance
+            aggregates.refresh_articles([obj.article_id])  # its stance counts
 
     def curate_stance(self, request, queryset, stance: Stance) -> None:
         """A bulk action: the selected comments get `stance`, curated by the acting user.
@@ -430,6 +432,7 @@ class CommentAdmin(CurationHistoryMixin, MPTTModelAdmin):
             Comment.objects.bulk_update(changed, STANCE_CURATION_FIELDS, batch_size=500)
             if changed:
                 bump_archive_version()  # bulk_update sends no signal
+            aggregates.refresh_articles({c.article_id for c in changed})  # stance counts
             for message, comments in by_message.items():
                 _log(request.user, comments, message)
             record_stance(history, request.user, BULK_VIA, now)
@@ -489,11 +492,12 @@ class ArticleAdmin(CurationHistoryMixin, admin.ModelAdmin):
         return False  # articles come from imported sources
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(n_comments=Count("comments"))
+        # Every comment, hidden ones included (Article.n_comments counts public ones).
+        return super().get_queryset(request).annotate(n_all_comments=Count("comments"))
 
-    @admin.display(description="commentaires", ordering="n_comments")
+    @admin.display(description="commentaires", ordering="n_all_comments")
     def n_comments(self, obj: Article) -> int:
-        return obj.n_comments
+        return obj.n_all_comments
 
     @admin.display(description="provenance")
     def provenance(self, obj: Article) -> str:

@@ -12,8 +12,16 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Participant
-from threads import search
-from threads.models import Article, Blog, Comment, Position, Stance, StanceSource
+from threads import paging, search
+from threads.models import (
+    Article,
+    Blog,
+    Comment,
+    CommentQuerySet,
+    Position,
+    Stance,
+    StanceSource,
+)
 
 KIND_CHOICES = [
     ("comment", _("commentaire")),
@@ -56,6 +64,37 @@ def text_filter(label) -> filters.CharFilter:
     return filters.CharFilter(label=label, method=_text_search, max_length=search.MAX_QUERY)
 
 
+# A filter on participants, articles or blogs is a <select> while they are few; beyond
+# this many choices it is a text field taking the slug (or id), so that a page never
+# renders tens of thousands of <option>s. The chosen value's name is shown beside it.
+SELECT_LIMIT = 200
+
+
+class ChosenByName:
+    """For a FilterSet: choice filters (``LOOKUPS``) that turn into text inputs when
+    their choices are too many, and the chosen value's name as the field's help text."""
+
+    LOOKUPS: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.LOOKUPS:
+            field = self.filters[name].field
+            # One bounded query per filter: is there more than SELECT_LIMIT to list?
+            if field.queryset.order_by()[: SELECT_LIMIT + 1].count() > SELECT_LIMIT:
+                key = field.to_field_name or "pk"
+                field.widget = forms.TextInput(
+                    attrs={"placeholder": _("identifiant (%(key)s)") % {"key": key}}
+                )
+
+    def filter_queryset(self, queryset):
+        for name in self.LOOKUPS:
+            chosen = self.form.cleaned_data.get(name)
+            if chosen is not None:
+                self.form.fields[name].help_text = str(chosen)
+        return super().filter_queryset(queryset)
+
+
 class YearFilter(filters.NumberFilter):
     """A year between the first blogs and the near future: "1e5", "2010.5" or a 30-digit
     number is invalid (400), not an overflow in the date lookup."""
@@ -63,7 +102,8 @@ class YearFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-class ArticleFilter(filters.FilterSet):
+class ArticleFilter(ChosenByName, filters.FilterSet):
+    LOOKUPS = ("blog", "author")
     q = text_filter(_("Texte"))
     blog = filters.ModelChoiceFilter(
         label=_("Blog"), queryset=Blog.objects.all(), empty_label=_("Tous les blogs")
@@ -71,7 +111,7 @@ class ArticleFilter(filters.FilterSet):
     author = filters.ModelChoiceFilter(
         label=_("Auteur"),
         to_field_name="slug",
-        queryset=Participant.objects.filter(articles__is_public=True).distinct(),
+        queryset=Participant.objects.filter(n_articles__gt=0),  # stored count
         empty_label=_("Tous les auteurs"),
     )
     position = filters.ChoiceFilter(
@@ -119,12 +159,16 @@ class ArticleFilter(filters.FilterSet):
         return queryset.newest_first()
 
 
-class CommentFilter(filters.FilterSet):
+class CommentFilter(ChosenByName, filters.FilterSet):
+    LOOKUPS = ("participant", "article", "blog")
     q = text_filter(_("Texte"))
+    # distinct=False: a comment has one stance and one kind, no join can repeat it, and
+    # a DISTINCT over the listing's joins would sort every matching row.
     stance = filters.MultipleChoiceFilter(
         label=_("Position du commentaire"),
         choices=STANCE_CHOICES,
         widget=forms.CheckboxSelectMultiple,
+        distinct=False,
     )
     stance_source = filters.ChoiceFilter(
         label=_("Position établie"),
@@ -132,15 +176,14 @@ class CommentFilter(filters.FilterSet):
         empty_label=_("vérifiée ou suggérée"),
     )
     kind = filters.MultipleChoiceFilter(
-        label=_("Type"), choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("Type"), choices=KIND_CHOICES, widget=forms.CheckboxSelectMultiple, distinct=False
     )
     participant = filters.ModelChoiceFilter(
         label=_("Participant"),
         field_name="author",
         to_field_name="slug",
-        queryset=Participant.objects.filter(
-            comments__is_public=True, comments__article__is_public=True
-        ).distinct(),
+        # People with a public comment: the stored count says so, without a join.
+        queryset=Participant.objects.filter(n_comments__gt=0),
         empty_label=_("Tout le monde"),
     )
     article = filters.ModelChoiceFilter(
@@ -194,14 +237,18 @@ class CommentFilter(filters.FilterSet):
     def order_by(self, queryset, name, value):
         return queryset  # applied last, in filter_queryset
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
+    def order_keys(self) -> tuple:
+        """The sort of the valid form's ``order``, as keyset keys (threads.paging)."""
         order = self.form.cleaned_data.get("order")
         if order == "date":
-            return queryset.oldest_first()
+            return CommentQuerySet.OLDEST
         if order == "-date":
-            return queryset.newest_first()
-        return queryset.reading_order()
+            return CommentQuerySet.NEWEST
+        return CommentQuerySet.READING
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        return paging.order(queryset, self.order_keys())
 
 
 PARTICIPANT_SORTS = {
@@ -212,7 +259,8 @@ PARTICIPANT_SORTS = {
 }
 
 
-class ParticipantFilter(filters.FilterSet):
+class ParticipantFilter(ChosenByName, filters.FilterSet):
+    LOOKUPS = ("blog",)
     q = filters.CharFilter(label=_("Nom"), method="by_name", max_length=search.MAX_QUERY)
     blog = filters.ModelChoiceFilter(
         label=_("Blog"),

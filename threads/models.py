@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from mptt.managers import TreeManager
@@ -14,6 +14,8 @@ from mptt.models import MPTTModel, TreeForeignKey
 from mptt.querysets import TreeQuerySet
 
 from importers import parsed
+from threads import paging
+from threads.paging import Key
 
 
 class Blog(models.Model):
@@ -80,31 +82,14 @@ class StanceSource(models.TextChoices):
     AUTO = "auto", "suggérée"
 
 
-def _public_comments(prefix: str = "comments__") -> Q:
-    return Q(**{f"{prefix}is_public": True})
-
-
 class ArticleQuerySet(models.QuerySet):
     def public(self) -> ArticleQuerySet:
         return self.filter(is_public=True)
 
-    def with_stats(self) -> ArticleQuerySet:
-        """Per article: public comments, distinct participants among them, and how many
-        comments take each stance. One join on comments, so the counts don't multiply."""
-        live = _public_comments()
-        stance_counts = {
-            f"n_{stance}": Count("comments", filter=live & Q(comments__stance=stance))
-            for stance in (Stance.AGREE, Stance.DISAGREE, Stance.NUANCED, Stance.NEUTRAL)
-        }
-        return self.annotate(
-            n_comments=Count("comments", filter=live),
-            n_participants=Count("comments__author", filter=live, distinct=True),
-            **stance_counts,
-        )
-
     def listing(self) -> ArticleQuerySet:
-        """What the article list shows: public articles with blog, author and counts."""
-        return self.public().select_related("blog", "author").with_stats()
+        """What the article list shows: public articles with blog and author. Comment,
+        participant and stance counts are stored columns (threads.aggregates)."""
+        return self.public().select_related("blog", "author")
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
@@ -157,12 +142,27 @@ class Article(models.Model):
     # fields. Another source of the same page (a Disqus thread of a WXR post) adds comments.
     origin = models.CharField(max_length=700, blank=True)
 
+    # Stored aggregates over the article's public comments, so that lists never count
+    # the whole archive per request. Kept by threads.aggregates (the loader, curation and
+    # merges call it); ``manage.py refresh_aggregates`` recomputes them all.
+    n_comments = models.PositiveIntegerField(default=0, editable=False)
+    n_participants = models.PositiveIntegerField(default=0, editable=False)
+    n_agree = models.PositiveIntegerField(default=0, editable=False)
+    n_disagree = models.PositiveIntegerField(default=0, editable=False)
+    n_nuanced = models.PositiveIntegerField(default=0, editable=False)
+    n_neutral = models.PositiveIntegerField(default=0, editable=False)
+
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["published_at", "title"]
         constraints = [
             models.UniqueConstraint(fields=["blog", "source_key"], name="article_identity")
+        ]
+        indexes = [
+            # The sorts with NULLS LAST (newest first, reading order) are indexed by
+            # migration 0006 in each database's own syntax: SQLite has no NULLS LAST there.
+            models.Index(F("n_comments").desc(), "title", name="article_most_commented"),
         ]
 
     def __str__(self) -> str:
@@ -181,17 +181,31 @@ class CommentQuerySet(TreeQuerySet):
         # article's whole thread in reading order.
         return self.order_by("tree_id", "lft")
 
+    # The sorts of comment lists, as keys for keyset pagination (threads.paging); each
+    # ends with unique columns, so that a cursor names one position.
+    READING = (
+        Key("article__published_at", desc=True, nullable=True, type=datetime),
+        Key("article__title", type=str),
+        Key("article_id"),
+        Key("tree_id"),
+        Key("lft"),
+    )
+    NEWEST = (
+        Key("posted_at", desc=True, nullable=True, type=datetime),
+        Key("position", desc=True),
+        Key("id", desc=True),
+    )
+    OLDEST = (Key("posted_at", nullable=True, type=datetime), Key("position"), Key("id"))
+
     def reading_order(self) -> CommentQuerySet:
         """Thread by thread (newest article first), each in reading order."""
-        return self.order_by(
-            F("article__published_at").desc(nulls_last=True), "article__title", "tree_id", "lft"
-        )
+        return paging.order(self, self.READING)
 
     def newest_first(self) -> CommentQuerySet:
-        return self.order_by(F("posted_at").desc(nulls_last=True), "-position", "-pk")
+        return paging.order(self, self.NEWEST)
 
     def oldest_first(self) -> CommentQuerySet:
-        return self.order_by(F("posted_at").asc(nulls_last=True), "position", "pk")
+        return paging.order(self, self.OLDEST)
 
     def for_listing(self) -> CommentQuerySet:
         """Public comments with what a list of hits shows: article, blog, author, and the
@@ -199,6 +213,16 @@ class CommentQuerySet(TreeQuerySet):
         return self.public().select_related(
             "article", "article__blog", "author", "parent", "parent__author"
         )
+
+    LIST_COUNT_CAP = 2000  # a filtered list counts at most this many rows
+
+    def listing_count(self, *, filtered: bool) -> tuple[int, bool]:
+        """(count, capped) for a list of public comments: unfiltered, the stored
+        per-article counts summed (exact); filtered, counted up to LIST_COUNT_CAP."""
+        if not filtered:
+            total = Article.objects.public().aggregate(n=Sum("n_comments"))["n"]
+            return total or 0, False
+        return paging.count_upto(self, self.LIST_COUNT_CAP)
 
     def stance_counts(self) -> dict[str, int]:
         """{stance: count} over this queryset, every stance present (zeros included)."""
@@ -336,7 +360,15 @@ class Comment(MPTTModel):
     class Meta:
         ordering = ["tree_id", "lft"]
         verbose_name = "commentaire"
-        indexes = [models.Index(fields=["article", "position"])]
+        indexes = [
+            models.Index(fields=["article", "position"]),
+            # One index per filter and sort of /comments/ and the participant page, each
+            # ending with the keyset's tie-breakers (threads.paging).
+            models.Index(fields=["article", "tree_id", "lft"], name="comment_article_tree"),
+            models.Index(fields=["stance", "posted_at"], name="comment_stance_date"),
+            models.Index(fields=["author", "posted_at"], name="comment_author_date"),
+            models.Index(fields=["kind", "posted_at"], name="comment_kind_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.author_as_written or '—'}: {self.body[:60]}"

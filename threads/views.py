@@ -13,9 +13,9 @@ from django.utils.translation import ngettext
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from threads import search
+from threads import paging, search
 from threads.filters import ArticleFilter, CommentFilter
-from threads.models import AddresseeLink, Article, Comment
+from threads.models import AddresseeLink, Article, Comment, CommentQuerySet
 from threads.templatetags.cmforum import MAX_INDENT, CommentMeta, display_name, render_body
 
 MENTION_KINDS = frozenset({"pingback", "trackback", "tweet"})
@@ -257,22 +257,33 @@ class CommentDetailView(DetailView):
 
 
 class CommentListView(CheckedFilterView):
+    """Paged by number for the first pages, then by keyset cursor (threads.paging): no
+    page counts or skips the whole archive."""
+
     template_name = "threads/comment_list.html"
     filterset_class = CommentFilter
-    paginate_by = 50
+    paginate_by = None  # threads.paging instead
+    per_page = 50
 
     def get_queryset(self):
-        return Comment.objects.for_listing().reading_order()
+        return Comment.objects.for_listing()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = list(context["object_list"])
-        _attach_answers(page)
-        query = self.filterset.form.cleaned_data.get("q") if self.filterset.is_bound else ""
-        if query and self.filterset.is_valid():
-            search.highlight_page(page, query)
-        context["comments"] = page
-        context["filtered"] = _active(self.filterset, ignore={"order"})
+        valid = self.filterset.is_bound and self.filterset.is_valid()
+        data = self.filterset.form.cleaned_data if valid else {}
+        keys = self.filterset.order_keys() if valid else CommentQuerySet.READING
+        queryset = context["object_list"]
+        page = paging.paginate(queryset, keys, self.request.GET, self.per_page)
+        comments = page.object_list
+        _attach_answers(comments)
+        if data.get("q"):
+            search.highlight_page(comments, data["q"])
+        filtered = _active(self.filterset, ignore={"order"})
+        count, capped = queryset.listing_count(filtered=bool(filtered))
+        context.update(
+            comments=comments, page_obj=page, count=count, count_capped=capped, filtered=filtered
+        )
         return context
 
 

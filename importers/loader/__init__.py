@@ -29,6 +29,7 @@ from importers.loader.history import restore_history
 from importers.loader.participants import Participants
 from importers.loader.report import LoadReport
 from importers.parsed import MAX_ANNOUNCED_COMMENTS, ParsedArticle, ParsedComment, ParsedDump
+from threads import aggregates
 from threads.html import sanitize
 from threads.identity import blog_key, bounded, digest, page_key
 from threads.models import Article, Blog, ImportLock, ImportSource
@@ -75,6 +76,9 @@ class Loader:
         self.people = Participants(dump, self.report)
         self.users: dict = {}
         self.blogs: dict[str, Blog] = {}
+        # What this file changed, for the stored counts (threads.aggregates).
+        self.touched_articles: set[int] = set()
+        self.touched_people: set[int | None] = set()
 
     def run(self) -> LoadReport:
         self.source = self._import_source()
@@ -91,6 +95,7 @@ class Loader:
                 continue
             self._load_article(article)
         restore_history(self.dump.history, self.report, self.user_for)
+        aggregates.refresh(articles=self.touched_articles, participants=self.touched_people)
         if self.report.changed or self.source_created:
             self.source.counts = self.report.as_counts() | {"skipped_by_type": self.report.skipped}
             self.source.save(update_fields=["counts"])
@@ -289,11 +294,17 @@ class Loader:
                     changed = True
             # else: another source's article (a Disqus thread of a WXR post): its fields
             # stay that source's; this file only brings its comments.
+        if not is_new:
+            # Who counted here before this file: an author may lose comments to it.
+            before = aggregates.people_of_articles([article.pk])
         comments_changed = False
         for comment_origin, comments in self._by_origin(parsed.comments, origin):
             comments_changed |= ThreadWriter(self, article, comments, comment_origin).write()
         if len(self.dump.articles) == 1:
             comments_changed |= apply_annotations(article, self.sha256, origin) > 0
+        if is_new or changed or comments_changed:
+            self.touched_articles.add(article.pk)
+            self.touched_people |= set() if is_new else before
         if is_new:
             self.report.articles_new += 1
         elif changed or comments_changed:

@@ -9,6 +9,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cmforum.cache import bump_archive_version
+from threads import aggregates
 from threads.models import Article, Comment, Stance, StanceSource
 from threads.stance import (
     AUTO_FIELDS,
@@ -56,7 +57,7 @@ class Command(BaseCommand):
     def _label(self, comments) -> None:
         curated = comments.filter(stance_source=StanceSource.CURATED).count()
         todo = comments.exclude(stance_source=StanceSource.CURATED).only(
-            "pk", "body", "kind", *AUTO_FIELDS
+            "pk", "article_id", "body", "kind", *AUTO_FIELDS
         )
         changed, labels, total = [], Counter(), 0
         for comment in todo.iterator(chunk_size=2000):
@@ -67,6 +68,7 @@ class Command(BaseCommand):
         Comment.objects.bulk_update(changed, AUTO_FIELDS, batch_size=500)
         if changed:
             bump_archive_version()  # bulk_update sends no signal
+        aggregates.refresh_articles({c.article_id for c in changed})  # the stance counts
         counts = ", ".join(f"{labels[label]} {label}" for label in LABELS)
         self.stdout.write(
             f"{total} comments classified ({counts}): {len(changed)} changed, "
