@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from importers.addressing import Author, infer_addressees
+from importers.loader.bulk import create_comments
 from importers.parsed import ParsedComment
 from people.names import split_handle
 from threads.html import sanitize
@@ -89,6 +90,7 @@ class ThreadWriter:
 
     def write(self) -> bool:
         parsed = self.comments
+        self.report.threads.append((self.article.pk, self.origin))
         digests = [content_hash(c) for c in parsed]
         identities = _identities([(c.source_id, d) for c, d in zip(parsed, digests, strict=True)])
         # Locked until the file's transaction ends: a curator saving one of these rows waits,
@@ -185,23 +187,16 @@ class ThreadWriter:
         return changed
 
     def _write_tree(self, nodes: list[Comment], parents: list[int | None]) -> None:
-        """Give every node its tree fields; create new rows level by level (a child needs
-        its parent's id), and update the rows that existed in one bulk statement."""
+        """Give every node its tree fields in one pass, create the new rows in bulk
+        (importers.loader.bulk: one COPY on PostgreSQL), and update the rows that existed
+        in one bulk statement."""
         fields = nested_sets(parents)
         reused = [row for row in nodes if row.pk is not None]
         next_tree = (Comment.objects.aggregate(m=Max("tree_id"))["m"] or 0) + 1
-        by_level: dict[int, list[int]] = {}
-        for i, (row, node) in enumerate(zip(nodes, fields, strict=True)):
+        for row, node in zip(nodes, fields, strict=True):
             row.tree_id = next_tree + node.root
             row.lft, row.rght, row.level = node.lft, node.rght, node.level
-            by_level.setdefault(node.level, []).append(i)
-        for level in sorted(by_level):
-            for i in by_level[level]:
-                parent = parents[i]
-                nodes[i].parent_id = nodes[parent].pk if parent is not None else None
-            created = [nodes[i] for i in by_level[level] if nodes[i].pk is None]
-            if created:
-                Comment.objects.bulk_create(created, batch_size=500)
+        create_comments(nodes, parents)
         if reused:
             Comment.objects.bulk_update(reused, TREE_FIELDS + SOURCE_FIELDS, batch_size=500)
 

@@ -20,6 +20,10 @@ class LoadReport:
     history_new: int = 0  # curation events an archive brought
     skipped: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # (article id, origin) of every thread this file reconciled: what it holds.
+    threads: list[tuple[int, str]] = field(default_factory=list)
+    # True when the file was recognised as unchanged by its sha256 and not parsed.
+    recognised: bool = False
 
     @property
     def changed(self) -> bool:
