@@ -61,11 +61,11 @@ def parse_source(source: SourceFile, format_name: str | None = None) -> ParsedDu
     else:
         text = decode_text(source.data)
         dump = formats.parse_text(text, format_name)
-    _check_extension(source.path, dump.format)
+    check_extension(source.path, dump.format)
     return dump
 
 
-def _check_extension(path: Path, format_name: str) -> None:
+def check_extension(path: Path, format_name: str) -> None:
     suffix = path.suffix.lower()
     expected = None
     if suffix in JSON_EXTENSIONS and format_name != "cmforum-json":

@@ -100,7 +100,8 @@ def _article(a: Article, comments: list[dict]) -> dict:
             "sha256": source.sha256,
             "format": source.format,
             "imported_at": _iso(source.imported_at),
-            "counts": source.counts,
+            # The importer's private unchanged-file record names this database's ids.
+            "counts": {k: v for k, v in source.counts.items() if k != "unchanged_check"},
         }
         if source
         else None,

@@ -15,14 +15,15 @@ import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import DatabaseError
+from django.db import DatabaseError, transaction
 
 from importers.archive_json import ArchiveInvalid
 from importers.formats import format_names
 from importers.loader import LoadReport, load_dump
+from importers.loader.unchanged import record, unchanged_report
 from importers.manifest import apply_manifest
 from importers.parsed import ParsedDump, ParseError
-from importers.source_file import SourceFile, parse_source
+from importers.source_file import SourceFile, check_extension, parse_source
 from threads.tree import TreeError
 
 DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".json"}
@@ -110,15 +111,25 @@ class Command(BaseCommand):
         if not files:
             raise CommandError("no dump files found in " + ", ".join(paths))
 
-        parsed: list[tuple[SourceFile, ParsedDump]] = []
+        # A file recognised as unchanged (importers.loader.unchanged) is not parsed: it was
+        # parsed and loaded before, and the database still holds what that produced.
+        parsed: list[tuple[SourceFile, ParsedDump | None]] = []
+        self.recognised: dict[Path, LoadReport] = {}
         errors: list[str] = []
         for n, path in enumerate(files, 1):
             self.progress(n - 1, len(files) * 2, f"reading {path.name}")
             try:
                 source = SourceFile(path, path.read_bytes())
-                dump = parse_source(source, format_name)
-                apply_manifest(dump, source.sha256)
-                parsed.append((source, dump))
+                try:
+                    known = unchanged_report(source.sha256, format_name)
+                except DatabaseError:  # no archive to compare with: the parse says it all
+                    known = None
+                if known is not None:
+                    check_extension(path, known.format)
+                    self.recognised[path] = known
+                    parsed.append((source, None))
+                    continue
+                parsed.append((source, self.parse(source, format_name)))
             except OSError as error:
                 errors.append(f"{path}: cannot read: {error.strerror}")
             except ArchiveInvalid as error:
@@ -137,29 +148,44 @@ class Command(BaseCommand):
 
         reports = []
         failed: list[tuple[SourceFile, str]] = []
+        loaded = False  # whether a file of this run was loaded yet
         for n, (source, dump) in enumerate(parsed, 1):
             if failed and not keep_going:
                 break
             self.progress(len(files) + n - 1, len(files) * 2, f"loading {source.name}")
             started = time.perf_counter()
             try:
-                report = load_dump(
-                    dump, file_name=source.name, sha256=source.sha256, dry_run=dry_run
-                )
+                report = None
+                if dump is None:
+                    # Recognised while reading. A file loaded since may have touched what it
+                    # holds: then check again, and parse and load it if it is no longer so.
+                    report = unchanged_report(source.sha256, format_name) if loaded else None
+                    if loaded and report is None:
+                        dump = self.parse(source, format_name)
+                    elif report is None:
+                        report = self.recognised[source.path]
+                if dump is not None:
+                    report = self.load(source, dump, dry_run)
+                    loaded = True
+            except (ParseError, ArchiveInvalid) as error:
+                failed.append((source, f"could not be parsed again: {_one_line(error)}"))
+                continue
             except (DatabaseError, TreeError) as error:
                 failed.append((source, _one_line(error)))
                 continue
             except Exception as error:  # a loader bug must still not print a traceback
                 failed.append((source, f"{type(error).__name__}: {_one_line(error)}"))
                 continue
-            reports.append((source, dump, report, time.perf_counter() - started))
+            reports.append((source, report, time.perf_counter() - started))
         self.progress(len(files) * 2, len(files) * 2, "done")
 
         if self.verbosity >= 1:
             prefix = "[dry run, nothing written] " if dry_run else ""
-            for source, dump, report, seconds in reports:
+            for source, report, seconds in reports:
+                how = ", recognised by its sha256, not parsed" if report.recognised else ""
                 self.stdout.write(
-                    f"{prefix}{source.name} [{dump.format}]: {describe(report)} ({seconds:.2f} s)"
+                    f"{prefix}{source.name} [{report.format}{how}]: {describe(report)} "
+                    f"({seconds:.2f} s)"
                 )
                 for warning in report.warnings:
                     self.stdout.write(f"  warning: {warning}")
@@ -178,6 +204,22 @@ class Command(BaseCommand):
         raise CommandError(
             f"{len(failed)} of {len(files)} file(s) could not be written; {verb}: {written}."
         )
+
+    @staticmethod
+    def parse(source: SourceFile, format_name: str | None) -> ParsedDump:
+        dump = parse_source(source, format_name)
+        apply_manifest(dump, source.sha256)
+        return dump
+
+    @staticmethod
+    def load(source: SourceFile, dump: ParsedDump, dry_run: bool) -> LoadReport:
+        """One file in one transaction, with the record that lets an unchanged re-import
+        skip it (written in the same transaction, so it describes this file's result)."""
+        with transaction.atomic():
+            report = load_dump(dump, file_name=source.name, sha256=source.sha256, dry_run=dry_run)
+            if not dry_run:
+                record(source.sha256, report, with_history=bool(dump.history))
+        return report
 
 
 def _one_line(error: BaseException) -> str:
