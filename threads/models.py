@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Sum
-from django.db.models.functions import TruncMonth
+from django.db.models import Case, Count, F, Sum, TextField, Value, When
+from django.db.models.functions import Cast, TruncMonth
 from django.urls import reverse
 from mptt.managers import TreeManager
 from mptt.models import MPTTModel, TreeForeignKey
@@ -247,9 +247,9 @@ class CommentQuerySet(TreeQuerySet):
         return activity
 
     THREAD_FIELDS = (
-        "id", "parent_id", "level", "kind", "posted_at", "body", "body_html", "stance",
-        "stance_source", "flags", "status", "is_public", "position", "author_as_written",
-        "author_id", "author__name", "author__slug",
+        "id", "parent_id", "level", "kind", "posted_at", "body", "stance", "stance_source",
+        "status", "is_public", "position", "author_as_written", "author_url", "author_id",
+        "author__name", "author__slug",
     )  # fmt: skip
 
     def thread(self, article: Article) -> list[dict]:
@@ -261,7 +261,26 @@ class CommentQuerySet(TreeQuerySet):
         stay as placeholders (``placeholder`` is "deleted" or "hidden"; the page never
         shows their text or author) so that the replies keep their place. Each row gets
         ``addressees``: the visible comments it was inferred to answer, in thread order."""
-        rows = list(self.filter(article=article).tree_order().values(*self.THREAD_FIELDS))
+        rows = list(
+            self.filter(article=article)
+            .tree_order()
+            .values(
+                *self.THREAD_FIELDS,
+                # The HTML only where there is no text (render_body): WXR exports carry
+                # both, and the HTML would double what is read.
+                html_only=Case(
+                    When(body="", then=F("body_html")), default=Value(""), output_field=TextField()
+                ),
+                # As text, decoded only where the name needs it (display_name): decoding
+                # every row's JSON costs more than the rest of the row.
+                flags_json=Cast("flags", TextField()),
+            )
+        )
+        for c in rows:
+            c["body_html"] = c.pop("html_only")
+            flags = c.pop("flags_json")
+            named = c["author__name"] or c["author_as_written"]
+            c["flags"] = json.loads(flags) if flags and flags != "[]" and not named else ()
         by_id = {c["id"]: c for c in rows}
         needed: set[int] = set()
         for c in rows:
