@@ -289,8 +289,8 @@ def write_report(results: dict, out: Path) -> None:
     if max(sizes_run, default=0) < 1_000_000:
         lines.append(
             "- **1M comments was not run here**: at today's import rate it takes "
-            f"{1_000_000 / max(1, _best_rate(results)) / 60:.0f} min to import, as long again "
-            'to re-import, plus the pages; run `make bench SIZES="10000 100000 1000000"`. The '
+            f"{1_000_000 / max(1, _best_rate(results)) / 60:.0f} min to import, then its "
+            'unchanged re-import and the pages; run `make bench SIZES="10000 100000 1000000"`. The '
             "list and search targets are defined at 1M: a page that misses them at 100k is "
             "unlikely to meet them at 1M."
         )

@@ -426,6 +426,11 @@ class Bench:
         if args.sqlite_size:
             self.sqlite(args.sqlite_size)
         self.isso()
+        if os.environ.get("BENCH_COMMIT"):
+            self.results["notes"].append(
+                f"Measured on a clean export of commit `{os.environ['BENCH_COMMIT']}` of main "
+                "(`git archive`), so that work in progress in the shared tree is not measured."
+            )
         self.results["seconds"] = time.perf_counter() - started
         (self.work / "results.json").write_text(json.dumps(self.results, indent=1))
         write_report(self.results, args.out)
