@@ -109,4 +109,3 @@ def refresh_all(apps=global_apps) -> None:
     Participant = apps.get_model("people", "Participant")
     refresh_articles(Article.objects.values_list("pk", flat=True), apps)
     refresh_participants(Participant.objects.values_list("pk", flat=True), apps)
-

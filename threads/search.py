@@ -5,10 +5,15 @@ unaccent, created by migration 0002_search) against the stored ``search_vector``
 websearch syntax (``"une phrase"``, ``OR``, ``-exclu``), ranked, and highlighted excerpts
 computed for the rows of the current page only.
 
-Elsewhere (SQLite, the quick start): a case- and accent-insensitive substring match that
-understands the same syntax: every term must appear (as a substring), ``OR`` joins
-alternatives, ``-term`` excludes, quotes keep a phrase together. Folding is done by a
-SQL function registered on the connection, so filtering, counting and paging stay in SQL.
+On SQLite (the quick start): FTS5 tables kept in sync by triggers (migration
+0007_sqlite_fts, re-checked after every migrate by ``ensure_fts``), tokenizer unicode61
+with remove_diacritics 2, so case and accents are ignored: every term must start a word
+("communaute" finds "communautés"), ``OR`` joins alternatives, ``-term`` excludes, quotes
+keep a phrase together. A query with a term FTS5 cannot index (punctuation only, an
+emoji) falls back to a substring match through a folding SQL function.
+
+The results page ranks a bounded candidate set (``CANDIDATES`` matches), so the cost of
+a search does not grow with the number of matches in the archive.
 """
 
 from __future__ import annotations
@@ -36,6 +41,12 @@ FIELDS = {
 _START, _STOP = "\u27e6", "\u27e7"
 EXCERPT_CHARS = 240
 MAX_QUERY = 200  # characters of a search; longer is refused (400)
+CANDIDATES = 1000  # matches ranked and paged on /search/; more are counted as "plus de"
+# SQLite FTS5 tables: (model label, table, indexed columns), see migration 0007_sqlite_fts.
+FTS_TABLES = {
+    "threads.article": ("threads_article", ("title", "body")),
+    "threads.comment": ("threads_comment", ("body", "author_as_written")),
+}
 
 
 def full_text() -> bool:
@@ -124,6 +135,72 @@ def _tsquery(query: str):
     return SearchQuery(query, search_type="websearch", config=CONFIG)
 
 
+def fts_statements(table: str, columns: tuple[str, ...]) -> list[str]:
+    """The SQLite FTS5 table over ``table``'s ``columns`` and the triggers that keep it
+    in sync (an external-content table: the text is stored once, in ``table``)."""
+    fts = f"{table}_fts"
+    cols = ", ".join(columns)
+    new = ", ".join(f"new.{c}" for c in columns)
+    old = ", ".join(f"old.{c}" for c in columns)
+    delete = f"INSERT INTO {fts}({fts}, rowid, {cols}) VALUES ('delete', old.id, {old});"
+    insert = f"INSERT INTO {fts}(rowid, {cols}) VALUES (new.id, {new});"
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({cols}, content='{table}', "
+        "content_rowid='id', tokenize='unicode61 remove_diacritics 2')",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN {insert} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN {delete} END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF {cols} ON {table} "
+        f"BEGIN {delete} {insert} END",
+    ]
+
+
+def ensure_fts(using: str = "default", **kwargs) -> None:
+    """After every migrate on SQLite: the FTS tables and triggers exist, and an index
+    whose triggers were missing is rebuilt. A later migration that remakes a table (as
+    SQLite's ALTER TABLE does in Django) drops its triggers; this puts them back."""
+    from django.db import connections
+
+    conn = connections[using]
+    if conn.vendor != "sqlite":
+        return
+    with conn.cursor() as cursor:
+        tables = {row[0] for row in cursor.execute("SELECT name FROM sqlite_master")}
+        for table, columns in FTS_TABLES.values():
+            if table not in tables:
+                continue  # not migrated yet
+            parts = ("", "_insert", "_delete", "_update")
+            if all(f"{table}_fts{part}" in tables for part in parts):
+                continue
+            for statement in fts_statements(table, columns):
+                cursor.execute(statement)
+            cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+
+
+_WORD = re.compile(r"[^\W_]")
+
+
+def _fts_phrase(term: Term) -> str:
+    """A term as an FTS5 phrase whose last word is a prefix: "racolage pas"*."""
+    return '"' + term.text.replace('"', '""') + '"*'
+
+
+def _fts_condition(qs: QuerySet, clauses: list[list[Term]]) -> Q | None:
+    """The query as FTS5 MATCHes, one per clause; None when a term has no word FTS5
+    could index (the substring fallback handles those)."""
+    if not all(_WORD.search(t.text) for clause in clauses for t in clause):
+        return None
+    table, _columns = FTS_TABLES[_label(qs)]
+    condition = Q()
+    for clause in clauses:
+        expression = " OR ".join(_fts_phrase(t) for t in clause)
+        found = Q(
+            pk__in=RawSQL(f"SELECT rowid FROM {table}_fts WHERE {table}_fts MATCH %s", [expression])
+        )
+        # parse() keeps a negated term alone in its clause.
+        condition &= ~found if clause[0].negated else found
+    return condition
+
+
 def matching(qs: QuerySet, query: str, *, rank: bool = False) -> QuerySet:
     """Rows of ``qs`` (articles or comments) matching ``query``. With ``rank``, ordered
     best first (PostgreSQL) or kept in the queryset's own order (fallback) and annotated
@@ -142,6 +219,13 @@ def matching(qs: QuerySet, query: str, *, rank: bool = False) -> QuerySet:
     clauses = parse(query)
     if not clauses:
         return qs.none()
+    if connection.vendor == "sqlite":
+        condition = _fts_condition(qs, clauses)
+        if condition is not None:
+            qs = qs.filter(condition)
+            if rank:
+                qs = qs.annotate(rank=Value(1.0, output_field=FloatField()))
+            return qs
     _register_fold()
     fields = FIELDS[_label(qs)]
     qs = qs.annotate(**{f"_folded_{name}": Fold(name) for name in fields})
@@ -158,6 +242,18 @@ def matching(qs: QuerySet, query: str, *, rank: bool = False) -> QuerySet:
     if rank:
         qs = qs.annotate(rank=Value(1.0, output_field=FloatField()))
     return qs
+
+
+def ranked(qs: QuerySet, query: str, limit: int | None = None) -> QuerySet:
+    """Matches of ``query`` among ``qs``, ranked, taken from at most ``limit`` + 1
+    candidates (found through the index, unranked): the page ranks a bounded set, and
+    its count says "more than ``limit``" past it."""
+    limit = CANDIDATES if limit is None else limit
+    # Fetched first, as ids: the tsvector column is named by its table, which a subquery
+    # would take for the outer query's (a correlated subquery, run once per row).
+    candidates = list(matching(qs, query).order_by().values_list("pk", flat=True)[: limit + 1])
+    bounded = qs.filter(pk__in=candidates)
+    return matching(bounded, query, rank=True)
 
 
 # --- excerpts ----------------------------------------------------------------------------

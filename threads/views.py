@@ -184,16 +184,21 @@ class SearchView(TemplateView):
         )
         if not query or too_long:
             return context
+        # Ranked among a bounded set of candidates, excerpts for the page shown only.
         articles = list(
-            search.matching(
-                Article.objects.public().select_related("blog", "author"), query, rank=True
-            )[:10]
+            search.ranked(Article.objects.public().select_related("blog", "author"), query)[:10]
         )
-        comments = search.matching(Comment.objects.for_listing().tree_order(), query, rank=True)
+        comments = search.ranked(Comment.objects.for_listing().tree_order(), query)
         page = Paginator(comments, self.paginate_by).get_page(self.request.GET.get("page"))
         hits = list(page.object_list)
         search.highlight_page(articles, query)
         search.highlight_page(hits, query)
         _attach_answers(hits)
-        context.update(articles=articles, page_obj=page, comments=hits)
+        context.update(
+            articles=articles,
+            page_obj=page,
+            comments=hits,
+            count_capped=page.paginator.count > search.CANDIDATES,
+            candidates=search.CANDIDATES,
+        )
         return context
