@@ -15,6 +15,7 @@ import argparse
 import html
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -210,14 +211,28 @@ def pages(args: argparse.Namespace) -> dict:
                 dump.append({"author": c.author_as_written, "text": c.body,
                              "parent": index.get(c.parent_id), "created": created})  # fmt: skip
             Path(args.isso_out).write_text(json.dumps(dump, ensure_ascii=False), "utf-8")
-    for label, url, kind in list_pages():
-        fetch = get(client, url)
+    queue = list_pages()
+    while queue:
+        label, url, kind = queue.pop(0)
         entry = {"label": label, "url": url, "kind": kind}
+        status = client.get(url).status_code
+        if status != 200:  # reported, not fatal: the site may have changed its URLs
+            entry.update(status=status)
+            result["pages"].append(entry)
+            print(f"  {label}: HTTP {status}", file=sys.stderr)
+            continue
+        fetch = get(client, url)
         entry.update(repeat(fetch, args.requests, args.budget))
         entry["queries"], content = count_queries(fetch)
         entry["bytes"] = len(content)
         result["pages"].append(entry)
         print(f"  {label}: p95 {entry['p95'] * 1000:.1f} ms (n={entry['n']})", file=sys.stderr)
+        cursor = re.search(rb'href="[^"]*[?&](cursor=[^"&]+)', content)
+        # Past the numbered pages, "Suivante" carries a keyset cursor: time that page too.
+        if label.startswith("/comments/?page=") and cursor:
+            link = html.unescape(cursor.group(1).decode())
+            queue.insert(0, ("the next page by its cursor link (deep)", f"/comments/?{link}",
+                             "list"))  # fmt: skip
     return result
 
 

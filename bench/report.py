@@ -155,6 +155,9 @@ def page_rows(results: dict) -> list[str]:
         entries.append((f"SQLite ({results['sqlite']['size']:,})", results["sqlite"], True))
     for label, e, is_sqlite in entries:
         for p in (e.get("pages") or {}).get("pages", []):
+            if "status" in p:
+                rows.append(f"| `{p['label']}` | {label} | HTTP {p['status']} | | | | | | |")
+                continue
             if is_sqlite:
                 target = SQLITE_P95_MS
             else:
