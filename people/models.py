@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections import Counter
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Count, F, Q
@@ -59,53 +57,59 @@ class ParticipantQuerySet(models.QuerySet):
             found.setdefault(participant_id, set()).add(blog)
         return {pk: sorted(names, key=str.casefold) for pk, names in found.items()}
 
+    # The pairs (comment, comment it answers, that comment's author), in the tree or by
+    # name; UNION drops a pair found both ways, so it counts once. Counted in SQL: a busy
+    # participant has thousands of pairs, the page shows ten names.
+    _ANSWER_PAIRS = """
+        SELECT who, COUNT(*) FROM (
+            SELECT c.id, c.parent_id, {parent_who} AS who
+            FROM threads_comment c
+            JOIN threads_article a ON a.id = c.article_id
+            JOIN threads_comment p ON p.id = c.parent_id
+            WHERE {parent_where} AND c.is_public AND a.is_public AND p.is_public
+              AND c.author_id IS NOT NULL AND p.author_id IS NOT NULL
+            UNION
+            SELECT l.source_id, l.target_id, {link_who} AS who
+            FROM threads_addresseelink l
+            JOIN threads_comment s ON s.id = l.source_id
+            JOIN threads_article a ON a.id = s.article_id
+            JOIN threads_comment t ON t.id = l.target_id
+            WHERE {link_where} AND s.is_public AND a.is_public AND t.is_public
+              AND s.author_id IS NOT NULL AND t.author_id IS NOT NULL
+        ) pairs
+        WHERE who <> %s
+        GROUP BY who
+    """
+
+    def _answer_counts(self, participant: Participant, *, answered: bool):
+        from django.db import connection
+
+        if answered:  # the authors of what they answered
+            sql = self._ANSWER_PAIRS.format(
+                parent_who="p.author_id", parent_where="c.author_id = %s",
+                link_who="t.author_id", link_where="s.author_id = %s",
+            )  # fmt: skip
+        else:  # the authors of what answered them
+            sql = self._ANSWER_PAIRS.format(
+                parent_who="c.author_id", parent_where="p.author_id = %s",
+                link_who="s.author_id", link_where="t.author_id = %s",
+            )  # fmt: skip
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [participant.pk] * 3)
+            return dict(cursor.fetchall())
+
     def answered_by(self, participant: Participant) -> list[tuple[Participant, int]]:
         """Whom ``participant`` answered, most often first: the authors of the comments
         their public comments reply to in the tree or address by name. A comment that
         both replies to and addresses the same comment counts once."""
-        from threads.models import AddresseeLink, Comment
-
-        pairs = set(
-            Comment.objects.public()
-            .filter(author=participant, parent__isnull=False, parent__is_public=True)
-            .exclude(parent__author__isnull=True)
-            .values_list("pk", "parent_id", "parent__author_id")
-        )
-        pairs |= set(
-            AddresseeLink.objects.filter(
-                source__author=participant,
-                source__is_public=True,
-                source__article__is_public=True,
-                target__is_public=True,
-                target__author__isnull=False,
-            ).values_list("source_id", "target_id", "target__author_id")
-        )
-        return self._ranked(pair[2] for pair in pairs if pair[2] != participant.pk)
+        return self._ranked(self._answer_counts(participant, answered=True))
 
     def answering(self, participant: Participant) -> list[tuple[Participant, int]]:
         """Who answered ``participant``, most often first: the authors of public replies
         to their comments, in the tree or by name."""
-        from threads.models import AddresseeLink, Comment
+        return self._ranked(self._answer_counts(participant, answered=False))
 
-        pairs = set(
-            Comment.objects.public()
-            .filter(parent__author=participant, parent__is_public=True)
-            .exclude(author__isnull=True)
-            .values_list("pk", "parent_id", "author_id")
-        )
-        pairs |= set(
-            AddresseeLink.objects.filter(
-                target__author=participant,
-                target__is_public=True,
-                source__is_public=True,
-                source__article__is_public=True,
-                source__author__isnull=False,
-            ).values_list("source_id", "target_id", "source__author_id")
-        )
-        return self._ranked(pair[2] for pair in pairs if pair[2] != participant.pk)
-
-    def _ranked(self, author_ids) -> list[tuple[Participant, int]]:
-        counts = Counter(author_ids)
+    def _ranked(self, counts: dict[int, int]) -> list[tuple[Participant, int]]:
         people = self.in_bulk(list(counts))
         ranked = [(people[pk], n) for pk, n in counts.items() if pk in people]
         ranked.sort(key=lambda pair: (-pair[1], pair[0].name.casefold()))
