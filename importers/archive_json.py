@@ -269,6 +269,7 @@ def parse(text: str) -> ParsedDump:
         articles=[_article(a) for a in doc["articles"]],
         participants=doc["participants"],
         history=doc.get("history", []),
+        merge_candidates=doc.get("merge_candidates", []),
     )
 
 

@@ -110,3 +110,5 @@ class ParsedDump:
     participants: list[dict] = field(default_factory=list)
     # Only the cmforum-json archive: curation events (threads.CurationEvent.archived()).
     history: list[dict] = field(default_factory=list)
+    # Only the cmforum-json archive: merge candidates and their decisions.
+    merge_candidates: list[dict] = field(default_factory=list)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from people.models import Participant, ParticipantAlias
+from people.models import MergeCandidate, Participant, ParticipantAlias
 from threads.curation import archived
 from threads.models import AddresseeLink, Article, Comment, CurationEvent
 
@@ -68,6 +68,19 @@ def build_archive() -> dict:
         "history": [
             archived(e)
             for e in CurationEvent.objects.select_related("by").order_by("at", "fingerprint")
+        ],
+        "merge_candidates": [
+            {
+                "key": c.key,
+                "scope_a": c.scope_a,
+                "scope_b": c.scope_b,
+                "status": c.status,
+                "decided_at": _iso(c.decided_at),
+                "decided_by": _curator(c.decided_by, c.decided_by_name),
+            }
+            for c in MergeCandidate.objects.select_related("decided_by").order_by(
+                "key", "scope_a", "scope_b"
+            )
         ],
     }
 

@@ -25,7 +25,7 @@ from cmforum.cache import bump_archive_version
 from importers.annotations import apply_annotations
 from importers.formats import SITE_EXPORTS
 from importers.loader.comments import ThreadWriter, aware, content_hash
-from importers.loader.history import restore_history
+from importers.loader.history import restore_history, restore_merge_candidates
 from importers.loader.participants import Participants
 from importers.loader.report import LoadReport
 from importers.parsed import MAX_ANNOUNCED_COMMENTS, ParsedArticle, ParsedComment, ParsedDump
@@ -61,7 +61,7 @@ def load_dump(
         report = Loader(dump, file_name, sha256).run()
         if dry_run:
             transaction.set_rollback(True)
-        elif report.changed or report.history_new:
+        elif report.changed or report.history_new or report.merge_decisions_new:
             bump_archive_version()  # on commit: the next page shows this file
     return report
 
@@ -95,6 +95,7 @@ class Loader:
                 continue
             self._load_article(article)
         restore_history(self.dump.history, self.report, self.user_for)
+        restore_merge_candidates(self.dump.merge_candidates, self.report, self.user_for)
         aggregates.refresh(articles=self.touched_articles, participants=self.touched_people)
         if self.report.changed or self.source_created:
             self.source.counts = self.report.as_counts() | {"skipped_by_type": self.report.skipped}

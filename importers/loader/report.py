@@ -18,6 +18,7 @@ class LoadReport:
     comments_kept_curated: int = 0
     participants_new: int = 0
     history_new: int = 0  # curation events an archive brought
+    merge_decisions_new: int = 0  # merge candidates or decisions an archive brought
     skipped: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     # (article id, origin) of every thread this file reconciled: what it holds.

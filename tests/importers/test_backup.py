@@ -11,6 +11,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from importers.archive_json import problems
 from people.merge import merge_participants
@@ -167,3 +168,49 @@ def test_restore_links_a_curator_this_database_has(tmp_path, django_user_model, 
     assert Comment.objects.filter(stance_curated_by=curator).exists()
     assert Article.objects.filter(position_curated_by=curator).exists()
     assert set(CurationEvent.objects.values_list("by", flat=True)) == {curator.pk}
+
+
+def test_merge_decisions_survive_a_restore(tmp_path, django_user_model):
+    """A rejected merge candidate is a curation too: restored into an empty database it
+    stays rejected (and is not proposed again), and a restore never undoes a decision
+    taken in the target."""
+    from people.models import MergeCandidate
+
+    curator = django_user_model.objects.create_superuser("curatrice", "c@example.org", "pw")
+    for key in ("000", "001", "003", "004"):
+        restore(SEEDS[key])
+    candidates = list(MergeCandidate.objects.order_by("key", "scope_a"))
+    assert {c.key for c in candidates} >= {"flav", "greg", "lily"}
+    rejected, confirmed = candidates[0], candidates[1]
+    now = timezone.now()
+    for candidate, status in ((rejected, "rejected"), (confirmed, "confirmed")):
+        candidate.status, candidate.decided_by, candidate.decided_at = status, curator, now
+        candidate.decided_by_name = "curatrice"
+        candidate.save()
+    first = export(tmp_path, "first.json")
+    assert problems(first) == []
+    decided = {(c["key"], c["status"], c["decided_by"]) for c in first["merge_candidates"]}
+    assert (rejected.key, "rejected", "curatrice") in decided
+
+    wipe()
+    curator.delete()
+    out = restore(tmp_path / "first.json")
+    assert f"{len(candidates)} merge candidates or decisions restored" in out
+    again = MergeCandidate.objects.get(
+        key=rejected.key, scope_a=rejected.scope_a, scope_b=rejected.scope_b
+    )
+    assert again.status == "rejected" and again.decided_by_name == "curatrice"
+    assert strip_ids(export(tmp_path, "second.json")) == strip_ids(first)
+
+    # Re-importing the texts proposes nothing new and keeps the decisions.
+    for key in ("000", "001", "003", "004"):
+        restore(SEEDS[key])
+    assert MergeCandidate.objects.count() == len(candidates)
+    assert MergeCandidate.objects.get(pk=again.pk).status == "rejected"
+
+    # A decision taken in the target wins over the archive's pending one.
+    pending = MergeCandidate.objects.filter(status="pending").first()
+    pending.status = "rejected"
+    pending.save()
+    restore(tmp_path / "first.json")
+    assert MergeCandidate.objects.get(pk=pending.pk).status == "rejected"

@@ -58,6 +58,8 @@ def describe(report: LoadReport) -> str:
         parts.append(f"{report.comments_kept_curated} curated comments kept")
     if report.history_new:
         parts.append(f"{report.history_new} curation history entries restored")
+    if report.merge_decisions_new:
+        parts.append(f"{report.merge_decisions_new} merge candidates or decisions restored")
     if report.skipped:
         parts.append(
             "skipped " + ", ".join(f"{n} {kind}" for kind, n in sorted(report.skipped.items()))
