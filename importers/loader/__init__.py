@@ -270,6 +270,7 @@ class Loader:
         }
         is_new = article is None
         changed = False
+        before: set[int | None] = set()  # participants whose counts this file may lower
         if article is None:
             self._doubtful_title(parsed, blog)
             article = Article(
@@ -282,6 +283,7 @@ class Loader:
             # Locked, then written field by field: a position a curator saves meanwhile
             # waits for this file and is not overwritten by it.
             article = Article.objects.select_for_update().get(pk=article.pk)
+            before.add(article.author_id)  # the author may lose the article to this file
             if article.origin in ("", origin):
                 fields = [k for k, v in values.items() if getattr(article, k) != v]
                 for k in fields:
@@ -295,17 +297,16 @@ class Loader:
                     changed = True
             # else: another source's article (a Disqus thread of a WXR post): its fields
             # stay that source's; this file only brings its comments.
-        if not is_new:
-            # Who counted here before this file: an author may lose comments to it.
-            before = aggregates.people_of_articles([article.pk])
         comments_changed = False
         for comment_origin, comments in self._by_origin(parsed.comments, origin):
-            comments_changed |= ThreadWriter(self, article, comments, comment_origin).write()
+            writer = ThreadWriter(self, article, comments, comment_origin)
+            comments_changed |= writer.write()
+            before |= writer.previous_authors
         if len(self.dump.articles) == 1:
             comments_changed |= apply_annotations(article, self.sha256, origin) > 0
         if is_new or changed or comments_changed:
             self.touched_articles.add(article.pk)
-            self.touched_people |= set() if is_new else before
+            self.touched_people |= before
         if is_new:
             self.report.articles_new += 1
         elif changed or comments_changed:

@@ -62,6 +62,7 @@ class ThreadWriter:
         self.article = article
         self.comments = comments
         self.origin = origin
+        self.previous_authors: set[int] = set()
 
     def _author_id(self, comment: ParsedComment) -> int | None:
         if not comment.author.strip() and "blog-owner" in comment.flags:
@@ -101,6 +102,8 @@ class ThreadWriter:
             self.article.comments.filter(origin=self.origin).select_for_update().order_by("pk"),
             key=lambda c: (c.position, c.pk),
         )
+        # Who commented here before this file: they may lose comments to it (stored counts).
+        self.previous_authors = {c.author_id for c in existing if c.author_id is not None}
         existing_ids = _identities([(c.source_id, c.content_hash) for c in existing])
 
         # 1. Same identity (source id, or content hash and occurrence). 2. Same position and
