@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 
 from importers.parsed import ParsedArticle, ParsedComment, ParsedDump, ParseError
@@ -46,17 +47,22 @@ def detect(text: str) -> bool:
 formats = FormatChecker(formats=())
 
 
-@formats.checks("date-time", raises=(ValueError, OverflowError))
-def _date_time(value: object) -> bool:
+def date_time_ok(value: object) -> bool:
     """What the loader will read: datetime.fromisoformat, with an offset, and a moment that
     can be stored in UTC (year 1 at +01:00 cannot)."""
     if not isinstance(value, str):
         return True
-    moment = datetime.fromisoformat(value)
-    if moment.tzinfo is None:
-        raise ValueError("no UTC offset")
-    moment.astimezone(UTC)
+    try:
+        moment = datetime.fromisoformat(value)
+        if moment.tzinfo is None:
+            return False
+        moment.astimezone(UTC)
+    except (ValueError, OverflowError):
+        return False
     return True
+
+
+formats.checks("date-time")(date_time_ok)
 
 
 @cache
@@ -125,8 +131,30 @@ def _expected(error: ValidationError) -> str:
     return error.message
 
 
+@cache
+def fast_validator():
+    """The same schema compiled to Python by fastjsonschema: about 35 times faster than
+    jsonschema on a valid archive, but it stops at the first problem. It only decides;
+    a document it refuses is checked again by jsonschema, which names every problem.
+    (The schema uses nothing of draft 2020-12 that draft 7 reads differently: $defs are
+    reached by JSON pointer; tests/importers/test_archive_validation.py checks that both
+    decide alike.)"""
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return fastjsonschema.compile(schema, formats={"date-time": date_time_ok})
+
+
+def is_schema_valid(doc: object) -> bool:
+    try:
+        fast_validator()(doc)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def schema_problems(doc: object) -> list[str]:
     """One line per wrong value: the first problem found at each JSON path."""
+    if is_schema_valid(doc):
+        return []
     seen: dict[tuple, str] = {}
     errors = sorted(validator().iter_errors(doc), key=lambda e: [str(p) for p in e.path])
     # "type" says the most about a wrong value: report it before any enum or range.

@@ -163,57 +163,90 @@ class Participants:
                     found = scopes.setdefault((slug, fitted(spelling)), [])
                     if scope not in found:
                         found.append(scope)
-        for entry in self.dump.participants:
+        own_scopes: dict[str, list[str]] = {}
+        for (sl, _), ss in scopes.items():
+            own_scopes.setdefault(sl, []).extend(ss)
+
+        def pairs_of(slug: str, spelling: str) -> list[Identity]:
+            key = spelling_key(spelling)
+            if not is_bare(key):
+                return [(GLOBAL, key)]
+            fallback = own_scopes.get(slug, [])[:1] or [GLOBAL]
+            return [(s, key) for s in scopes.get((slug, spelling), fallback)]
+
+        # What the database holds for every slug and spelling of the file, in a few queries;
+        # then the entries in file order, as if one by one: an entry may find a participant
+        # an earlier entry created (a bare name shared on one blog).
+        entries = self.dump.participants
+        spellings_of = {e["slug"]: [e["name"], *e.get("aliases", [])] for e in entries}
+        all_pairs = {
+            pair
+            for e in entries
+            for spelling in spellings_of[e["slug"]]
+            for pair in pairs_of(e["slug"], spelling)
+        }
+        slugs = [e["slug"] for e in entries]
+        by_slug = {p.slug: p for p in _in_chunks(Participant.objects.all(), "slug", slugs)}
+        alias_owner: dict[Identity, Participant] = {}
+        own_pair: dict[Identity, Participant] = {}
+        for chunk in _chunks(sorted(all_pairs)):
+            condition = Q(pk__in=[])
+            for scope, keys in itertools.groupby(chunk, key=lambda p: p[0]):
+                condition |= Q(scope=scope, key__in=[k for _, k in keys])
+            aliases = ParticipantAlias.objects.filter(condition).select_related("participant")
+            for alias in aliases.order_by("pk"):
+                alias_owner.setdefault((alias.scope, alias.key), alias.participant)
+            for participant in Participant.objects.filter(condition):
+                own_pair[(participant.scope, participant.key)] = participant
+        alias_names = {a for e in entries for a in e.get("aliases", [])}
+        known_aliases = set(
+            _in_chunks(ParticipantAlias.objects.values_list("scope", "name"), "name", alias_names)
+        )
+        new_people: list[Participant] = []
+        new_aliases: list[ParticipantAlias] = []
+        chosen: dict[str, Participant] = {}
+        for entry in entries:
             slug = entry["slug"]
-            own = [s for (sl, _), ss in scopes.items() if sl == slug for s in ss]
-
-            def pairs_of(spelling: str, slug=slug, own=own) -> list[Identity]:
-                key = spelling_key(spelling)
-                if not is_bare(key):
-                    return [(GLOBAL, key)]
-                return [(s, key) for s in scopes.get((slug, spelling), own[:1] or [GLOBAL])]
-
-            spellings = [entry["name"], *entry.get("aliases", [])]
-            participant = Participant.objects.filter(slug=slug).first()
-            for spelling in spellings:
-                for pair in pairs_of(spelling):
+            participant = by_slug.get(slug)
+            for spelling in spellings_of[slug]:
+                for pair in pairs_of(slug, spelling):
                     if participant is None:
-                        participant = self._existing(pair)
+                        participant = alias_owner.get(pair) or own_pair.get(pair)
             if participant is None:
                 name, handle = split_handle(entry["name"])
-                scope, key = pairs_of(entry["name"])[0]
-                participant = Participant.objects.create(
+                scope, key = pairs_of(slug, entry["name"])[0]
+                participant = Participant(
                     name=entry["name"], slug=slug, key=key, scope=scope,
                     handle=entry.get("handle", "") or handle, website=entry.get("website", ""),
                     website_key=website_key(entry.get("website", "")),
                 )  # fmt: skip
+                new_people.append(participant)
+                own_pair[(scope, key)] = participant
+                by_slug[slug] = participant
                 self.report.participants_new += 1
-            self.by_archive_slug[slug] = participant.pk
+            chosen[slug] = participant
             aliases = entry.get("aliases", [])  # the name itself is not a spelling seen
-            wanted = {(s, spelling) for spelling in aliases for s, _ in pairs_of(spelling)}
-            existing = set(
-                ParticipantAlias.objects.filter(
-                    name__in=aliases, scope__in={s for s, _ in wanted}
-                ).values_list("scope", "name")
+            wanted = {(s, spelling) for spelling in aliases for s, _ in pairs_of(slug, spelling)}
+            for scope, spelling in sorted(wanted - known_aliases):
+                known_aliases.add((scope, spelling))
+                alias_owner.setdefault((scope, spelling_key(spelling)), participant)
+                new_aliases.append(
+                    ParticipantAlias(participant=participant, name=spelling, scope=scope,
+                                     key=spelling_key(spelling))
+                )  # fmt: skip
+        Participant.objects.bulk_create(new_people, batch_size=1000)
+        if any(p.pk is None for p in new_people):  # backends without RETURNING
+            saved = dict(
+                Participant.objects.filter(slug__in=[p.slug for p in new_people]).values_list(
+                    "slug", "pk"
+                )
             )
-            ParticipantAlias.objects.bulk_create(
-                ParticipantAlias(participant=participant, name=spelling, scope=scope,
-                                 key=spelling_key(spelling))
-                for scope, spelling in sorted(wanted - existing)
-            )  # fmt: skip
-
-    @staticmethod
-    def _existing(pair: Identity) -> Participant | None:
-        scope, key = pair
-        alias = (
-            ParticipantAlias.objects.filter(scope=scope, key=key)
-            .select_related("participant")
-            .order_by("pk")
-            .first()
-        )
-        if alias:
-            return alias.participant
-        return Participant.objects.filter(scope=scope, key=key).first()
+            for p in new_people:
+                p.pk = saved[p.slug]
+        for alias in new_aliases:
+            alias.participant_id = alias.participant.pk
+        ParticipantAlias.objects.bulk_create(new_aliases, batch_size=1000)
+        self.by_archive_slug.update({slug: p.pk for slug, p in chosen.items()})
 
     # --- every other format --------------------------------------------------------------
 
@@ -481,3 +514,18 @@ class Participants:
         if not spelling:
             return None
         return self.participants.get(identity_of(spelling, self.scope))
+
+
+CHUNK = 2000  # values per IN (...): within every backend's limit on query parameters
+
+
+def _chunks(values: list) -> list[list]:
+    return [values[i : i + CHUNK] for i in range(0, len(values), CHUNK)]
+
+
+def _in_chunks(queryset, field: str, values) -> list:
+    """``queryset.filter(field__in=values)``, in chunks, as one list."""
+    found: list = []
+    for chunk in _chunks(sorted(set(values))):
+        found += list(queryset.filter(**{f"{field}__in": chunk}))
+    return found

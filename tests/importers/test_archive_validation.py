@@ -286,3 +286,48 @@ def test_keep_going_writes_the_files_after_a_failure(monkeypatch):
     ]
     assert Article.objects.count() == 2
     assert CurationEvent.objects.count() == 0
+
+
+def _leaf_paths(value, path=()):
+    """Every place in a document a value sits at, objects and lists included."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _leaf_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _leaf_paths(item, (*path, i))
+
+
+WRONG_VALUES = [None, True, -1, 0, 1.5, 10**20, "", "x", "x" * 301, "soon", "maybe",
+                "2010-02-30T10:00:00+01:00", "2010-02-03T10:00:00", "2010-02-03T10:00:00+01:00",
+                "0001-01-01T00:30:00+01:00", [], [1], {}, {"x": 1}]  # fmt: skip
+
+
+def test_the_fast_check_decides_as_jsonschema_does(archive):
+    """archive_json decides with fastjsonschema and explains with jsonschema: a document
+    the fast check accepted but the schema refuses would be imported unchecked. Both must
+    decide alike on every kind of wrong value, anywhere in a real archive."""
+    import random
+
+    call_command("import_dump", str(TESTDATA / "realworld"), verbosity=0)
+    doc = json.loads(json.dumps(build_archive()))
+    paths = [p for p in _leaf_paths(doc) if p]
+    full = archive_json.validator()
+    rng = random.Random(13)
+    refused = 0
+    for _ in range(600):
+        mutated = copy.deepcopy(doc)
+        for _ in range(rng.choice((1, 1, 2))):
+            *parents, last = rng.choice(paths)
+            target = mutated
+            try:
+                for part in parents:
+                    target = target[part]
+                target[last] = rng.choice(WRONG_VALUES)
+            except (KeyError, IndexError, TypeError):
+                continue
+        slow = not any(True for _ in full.iter_errors(mutated))
+        assert archive_json.is_schema_valid(mutated) == slow, (parents, last)
+        refused += not slow
+    assert refused > 300  # the mutations do test refusals
