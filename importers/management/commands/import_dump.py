@@ -27,6 +27,10 @@ from importers.source_file import SourceFile, check_extension, parse_source
 from threads.tree import TreeError
 
 DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".json"}
+# Parsed files are kept from the checking pass to the writing pass while their sources
+# total at most this; past it a file is parsed again when its turn comes, so that a run of
+# many large files holds one parsed file at a time, not all of them.
+HOLD_BYTES = 8 * 1024 * 1024
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -117,11 +121,14 @@ class Command(BaseCommand):
         # parsed and loaded before, and the database still holds what that produced.
         parsed: list[tuple[SourceFile, ParsedDump | None]] = []
         self.recognised: dict[Path, LoadReport] = {}
+        self.checked: dict[Path, str] = {}  # path -> the sha256 of the bytes checked
+        held = 0
         errors: list[str] = []
         for n, path in enumerate(files, 1):
             self.progress(n - 1, len(files) * 2, f"reading {path.name}")
             try:
                 source = SourceFile(path, path.read_bytes())
+                self.checked[path] = source.sha256
                 try:
                     known = unchanged_report(source.sha256, format_name)
                 except DatabaseError:  # no archive to compare with: the parse says it all
@@ -130,8 +137,13 @@ class Command(BaseCommand):
                     check_extension(path, known.format)
                     self.recognised[path] = known
                     parsed.append((source, None))
+                    source.data = b""
                     continue
-                parsed.append((source, self.parse(source, format_name)))
+                dump = self.parse(source, format_name)
+                held += len(source.data)
+                source.data = b""  # read again if it is parsed again
+                parsed.append((source, dump if held <= HOLD_BYTES else None))
+                dump = None
             except OSError as error:
                 errors.append(f"{path}: cannot read: {error.strerror}")
             except ArchiveInvalid as error:
@@ -158,12 +170,14 @@ class Command(BaseCommand):
             started = time.perf_counter()
             try:
                 report = None
-                if dump is None:
+                if dump is None and source.path not in self.recognised:
+                    dump = self.parse_again(source, format_name)
+                elif dump is None:
                     # Recognised while reading. A file loaded since may have touched what it
                     # holds: then check again, and parse and load it if it is no longer so.
                     report = unchanged_report(source.sha256, format_name) if loaded else None
                     if loaded and report is None:
-                        dump = self.parse(source, format_name)
+                        dump = self.parse_again(source, format_name)
                     elif report is None:
                         report = self.recognised[source.path]
                 if dump is not None:
@@ -179,6 +193,8 @@ class Command(BaseCommand):
                 failed.append((source, f"{type(error).__name__}: {_one_line(error)}"))
                 continue
             reports.append((source, report, time.perf_counter() - started))
+            dump = None
+            parsed[n - 1] = (source, None)  # written: let it go
         self.progress(len(files) * 2, len(files) * 2, "done")
 
         if self.verbosity >= 1:
@@ -212,6 +228,14 @@ class Command(BaseCommand):
         dump = parse_source(source, format_name)
         apply_manifest(dump, source.sha256)
         return dump
+
+    def parse_again(self, source: SourceFile, format_name: str | None) -> ParsedDump:
+        """A file checked in the first pass and let go, read and parsed again for writing;
+        it must still be the file that was checked."""
+        again = SourceFile(source.path, source.path.read_bytes())
+        if again.sha256 != self.checked[source.path]:
+            raise ParseError("the file changed on disk since it was checked; run the import again")
+        return self.parse(again, format_name)
 
     @staticmethod
     def load(source: SourceFile, dump: ParsedDump, dry_run: bool) -> LoadReport:
