@@ -39,7 +39,7 @@ class ParseError(ValueError):
         return where + self.message
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedComment:
     """One comment, in source order within its article.
 
@@ -70,7 +70,7 @@ class ParsedComment:
     source_format: str = ""  # the format of the source that first brought it; "" = this file's
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedArticle:
     title: str
     body: str  # plain text, paragraphs separated by a blank line, furniture stripped
@@ -98,7 +98,7 @@ class ParsedArticle:
     blog_key: str = ""  # the blog's stored identity (threads.identity.blog_key)
 
 
-@dataclass
+@dataclass(slots=True)
 class ParsedDump:
     """What one file holds: one article for a blog page dump, many for an export."""
 

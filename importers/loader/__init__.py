@@ -13,6 +13,7 @@ page URL, else its title within its blog; an article belongs to the source that 
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -334,9 +335,7 @@ class Loader:
                 addresses = comment.addresses
                 if addresses is not None:
                     addresses = [index[j] for j in addresses if j in index]
-                group.append(
-                    ParsedComment(**{**vars(comment), "parent": parent, "addresses": addresses})
-                )
+                group.append(dataclasses.replace(comment, parent=parent, addresses=addresses))
             result.append((origin, group))
         return result
 
