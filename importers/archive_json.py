@@ -65,9 +65,18 @@ def date_time_ok(value: object) -> bool:
 formats.checks("date-time")(date_time_ok)
 
 
-@cache
-def validator() -> Draft202012Validator:
+def _schema(part: str | None) -> dict:
+    """The whole schema, or the schema of one of its $defs (with every $def, so that its
+    references resolve)."""
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    if part is None:
+        return schema
+    return {k: schema[k] for k in ("$schema", "$id", "$defs")} | {"$ref": f"#/$defs/{part}"}
+
+
+@cache
+def validator(part: str | None = None) -> Draft202012Validator:
+    schema = _schema(part)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=formats)
 
@@ -132,34 +141,34 @@ def _expected(error: ValidationError) -> str:
 
 
 @cache
-def fast_validator():
+def fast_validator(part: str | None = None):
     """The same schema compiled to Python by fastjsonschema: about 35 times faster than
     jsonschema on a valid archive, but it stops at the first problem. It only decides;
     a document it refuses is checked again by jsonschema, which names every problem.
     (The schema uses nothing of draft 2020-12 that draft 7 reads differently: $defs are
     reached by JSON pointer; tests/importers/test_archive_validation.py checks that both
     decide alike.)"""
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    return fastjsonschema.compile(schema, formats={"date-time": date_time_ok})
+    return fastjsonschema.compile(_schema(part), formats={"date-time": date_time_ok})
 
 
-def is_schema_valid(doc: object) -> bool:
+def is_schema_valid(doc: object, part: str | None = None) -> bool:
     try:
-        fast_validator()(doc)
+        fast_validator(part)(doc)
     except fastjsonschema.JsonSchemaException:
         return False
     return True
 
 
-def schema_problems(doc: object) -> list[str]:
-    """One line per wrong value: the first problem found at each JSON path."""
-    if is_schema_valid(doc):
+def schema_problems(doc: object, part: str | None = None, at: tuple = ()) -> list[str]:
+    """One line per wrong value: the first problem found at each JSON path. ``part`` checks
+    a value against one of the schema's $defs, found at path ``at`` of the document."""
+    if is_schema_valid(doc, part):
         return []
     seen: dict[tuple, str] = {}
-    errors = sorted(validator().iter_errors(doc), key=lambda e: [str(p) for p in e.path])
+    errors = sorted(validator(part).iter_errors(doc), key=lambda e: [str(p) for p in e.path])
     # "type" says the most about a wrong value: report it before any enum or range.
     for error in sorted(errors, key=lambda e: e.validator != "type"):
-        key = tuple(error.absolute_path)
+        key = at + tuple(error.absolute_path)
         if key in seen:
             continue
         shown = (
@@ -191,9 +200,20 @@ def identity_problems(doc: dict) -> list[str]:
     or spellings that identify someone on every blog), comments distinct within their
     article, parents and addressees comments of the same article, no reply cycle, and
     authors among the participants listed. Run on a document that passed the schema."""
-    problems: list[str] = []
     participants = doc["participants"]
+    problems = participant_problems(participants)
+    slugs = {p["slug"] for p in participants}
     problems += _duplicates(
+        ((f"articles[{n}].slug", a["slug"]) for n, a in enumerate(doc["articles"]) if a["slug"]),
+        "a unique slug",
+    )
+    for n, article in enumerate(doc["articles"]):
+        problems += article_problems(n, article, slugs)
+    return problems
+
+
+def participant_problems(participants: list[dict]) -> list[str]:
+    problems = _duplicates(
         ((f"participants[{n}].slug", p["slug"]) for n, p in enumerate(participants)),
         "a unique slug",
     )
@@ -216,39 +236,40 @@ def identity_problems(doc: dict) -> list[str]:
         ),
         "a spelling no other participant has",
     )
-    slugs = {p["slug"] for p in participants}
+    return problems
+
+
+def article_problems(n: int, article: dict, slugs: set[str]) -> list[str]:
+    """The problems of ``articles[n]`` that its own content shows (``slugs``: the
+    participants listed)."""
+    problems: list[str] = []
+    where = f"articles[{n}]"
+    if article.get("author_slug") and article["author_slug"] not in slugs:
+        problems.append(f"{where}.author_slug: expected the slug of a participant listed")
+    comments = article["comments"]
     problems += _duplicates(
-        ((f"articles[{n}].slug", a["slug"]) for n, a in enumerate(doc["articles"]) if a["slug"]),
-        "a unique slug",
+        ((f"{where}.comments[{i}].id", c["id"]) for i, c in enumerate(comments)),
+        "an id unique within the article",
     )
-    for n, article in enumerate(doc["articles"]):
-        where = f"articles[{n}]"
-        if article.get("author_slug") and article["author_slug"] not in slugs:
-            problems.append(f"{where}.author_slug: expected the slug of a participant listed")
-        comments = article["comments"]
-        problems += _duplicates(
-            ((f"{where}.comments[{i}].id", c["id"]) for i, c in enumerate(comments)),
-            "an id unique within the article",
-        )
-        ids = {c["id"] for c in comments}
-        parent_of = {c["id"]: c.get("parent") for c in comments}
-        for i, comment in enumerate(comments):
-            at = f"{where}.comments[{i}]"
-            if comment.get("author_slug") and comment["author_slug"] not in slugs:
-                problems.append(f"{at}.author_slug: expected the slug of a participant listed")
-            parent = comment.get("parent")
-            if parent is not None and parent not in ids:
-                problems.append(f"{at}.parent: expected the id of a comment of this article")
-            elif parent is not None and _in_cycle(comment["id"], parent_of):
+    ids = {c["id"] for c in comments}
+    parent_of = {c["id"]: c.get("parent") for c in comments}
+    for i, comment in enumerate(comments):
+        at = f"{where}.comments[{i}]"
+        if comment.get("author_slug") and comment["author_slug"] not in slugs:
+            problems.append(f"{at}.author_slug: expected the slug of a participant listed")
+        parent = comment.get("parent")
+        if parent is not None and parent not in ids:
+            problems.append(f"{at}.parent: expected the id of a comment of this article")
+        elif parent is not None and _in_cycle(comment["id"], parent_of):
+            problems.append(
+                f"{at}.parent: expected a chain of parents ending at a top-level comment, "
+                "not a cycle"
+            )
+        for j, target in enumerate(comment.get("addresses", [])):
+            if target not in ids:
                 problems.append(
-                    f"{at}.parent: expected a chain of parents ending at a top-level comment, "
-                    "not a cycle"
+                    f"{at}.addresses[{j}]: expected the id of a comment of this article"
                 )
-            for j, target in enumerate(comment.get("addresses", [])):
-                if target not in ids:
-                    problems.append(
-                        f"{at}.addresses[{j}]: expected the id of a comment of this article"
-                    )
     return problems
 
 
@@ -294,14 +315,15 @@ def parse(text: str) -> ParsedDump:
         raise ArchiveInvalid(found)
     return ParsedDump(
         format=NAME,
-        articles=[_article(a) for a in doc["articles"]],
+        articles=[parsed_article(a) for a in doc["articles"]],
         participants=doc["participants"],
         history=doc.get("history", []),
         merge_candidates=doc.get("merge_candidates", []),
     )
 
 
-def _article(data: dict) -> ParsedArticle:
+def parsed_article(data: dict) -> ParsedArticle:
+    """One archived article (checked) as parsed data."""
     blog = data["blog"]
     source = data.get("source") or {}
     comments_data = data["comments"]
