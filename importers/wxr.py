@@ -22,6 +22,7 @@ from importers.parsed import (
     ParseError,
 )
 from importers.xmlsafe import (
+    LineTreeBuilder,
     XmlDoc,
     break_cycles,
     decode_xml_bytes,
@@ -129,18 +130,27 @@ def _parse_doc(doc: XmlDoc) -> ParsedDump:
     for item in channel:
         if item.tag != "item":
             continue
-        fields = _fields(item)
-        comments = [c for c in item if _key(c.tag) == "wp:comment"]
-        post_type = fields.get("wp:post_type", "").strip()
-        if post_type not in ARTICLE_TYPES and not comments:
-            kind = post_type or NO_TYPE
-            dump.skipped[kind] = dump.skipped.get(kind, 0) + 1
-            continue
-        article = _article(fields, post_type, blog_name, blog_url)
-        where = f"item {article.source_id}"
-        article.comments = _comments(doc, comments, where, dump.warnings)
-        dump.articles.append(article)
+        article = _item_article(doc, item, (blog_name, blog_url), dump)
+        if article is not None:
+            dump.articles.append(article)
     return dump
+
+
+def _item_article(
+    doc: XmlDoc, item: ET.Element, blog: tuple[str, str], dump: ParsedDump
+) -> ParsedArticle | None:
+    """One <item>: its article with its comments, or None for an item skipped (counted)."""
+    fields = _fields(item)
+    comments = [c for c in item if _key(c.tag) == "wp:comment"]
+    post_type = fields.get("wp:post_type", "").strip()
+    if post_type not in ARTICLE_TYPES and not comments:
+        kind = post_type or NO_TYPE
+        dump.skipped[kind] = dump.skipped.get(kind, 0) + 1
+        return None
+    article = _article(fields, post_type, *blog)
+    where = f"item {article.source_id}"
+    article.comments = _comments(doc, comments, where, dump.warnings)
+    return article
 
 
 def _article(
@@ -248,3 +258,88 @@ def _comments(
             comment.parent = parent
     break_cycles(comments, where, warnings)
     return comments
+
+
+# --- large exports, read as a stream (importers.streamed) ---------------------------------
+
+
+class _ItemBuilder(LineTreeBuilder):
+    """Builds the document as usual, and hands over each <item> of the channel as soon as
+    it is closed, so that the caller can read it and drop it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root: ET.Element | None = None
+        self.channel: ET.Element | None = None
+        self.closed: list[ET.Element] = []
+        self.open: list[ET.Element] = []
+
+    def start(self, tag: str, attrs: dict[str, str]) -> ET.Element:
+        elem = super().start(tag, attrs)
+        self.open.append(elem)
+        if len(self.open) == 1:
+            self.root = elem
+        elif len(self.open) == 2 and tag == "channel" and self.channel is None:
+            self.channel = elem
+        return elem
+
+    def end(self, tag: str) -> ET.Element:
+        elem = super().end(tag)
+        self.open.pop()
+        if tag == "item" and self.open and self.open[-1] is self.channel:
+            self.closed.append(elem)
+        return elem
+
+
+class StreamUnsuitable(Exception):
+    """This file is read whole instead (it needs a repair, or is not what it seemed):
+    the whole-document parser then says what it says."""
+
+
+def stream_articles(f, dump: ParsedDump, chunk: int = 1 << 20):
+    """The articles of a UTF-8 WXR export read from the binary file ``f`` as it is parsed,
+    each item dropped once read: what _parse_doc returns, one article at a time. Skipped
+    items and warnings go to ``dump``. Raises StreamUnsuitable for anything _parse_doc
+    would repair or refuse, and when the channel's title or link come after its items."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser
+
+    builder = _ItemBuilder()
+    parser = DefusedXMLParser(target=builder)
+    builder.expat = parser.parser
+    doc = XmlDoc(root=ET.Element("rss"), lines=builder.lines)
+    head: tuple[str, str] | None = None
+    done = False
+    while not done:
+        data = f.read(chunk)
+        try:
+            if data:
+                parser.feed(data)
+            else:
+                parser.close()
+                done = True
+        except (ET.ParseError, DefusedXmlException) as error:
+            raise StreamUnsuitable() from error
+        if builder.root is not None and split_tag(builder.root.tag)[1] != "rss":
+            raise StreamUnsuitable()
+        for item in builder.closed:
+            channel = builder.channel
+            if head is None:
+                fields = _fields(channel)
+                head = _title(fields.get("title", "")), fields.get("link", "").strip()
+            article = _item_article(doc, item, head, dump)
+            for elem in item.iter():
+                builder.lines.pop(id(elem), None)
+            channel.remove(item)
+            if article is not None:
+                yield article
+        builder.closed.clear()
+    channel = builder.channel
+    if channel is None:
+        raise StreamUnsuitable()
+    fields = _fields(channel)
+    if head is not None and head != (
+        _title(fields.get("title", "")),
+        fields.get("link", "").strip(),
+    ):
+        raise StreamUnsuitable()  # the channel says its name after its items: read it whole

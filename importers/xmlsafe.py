@@ -62,7 +62,7 @@ class XmlDoc:
         return self.lines.get(id(elem))
 
 
-class _LineTreeBuilder(ET.TreeBuilder):
+class LineTreeBuilder(ET.TreeBuilder):
     """A TreeBuilder that records where each element starts (ElementTree keeps no lines)."""
 
     def __init__(self) -> None:
@@ -90,7 +90,7 @@ def local_name(tag: str) -> str:
 
 
 def _parse_once(text: str) -> XmlDoc:
-    builder = _LineTreeBuilder()
+    builder = LineTreeBuilder()
     parser = DefusedXMLParser(target=builder)
     builder.expat = parser.parser
     try:

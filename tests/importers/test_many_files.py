@@ -68,4 +68,3 @@ def test_a_file_changed_between_check_and_write_is_refused(monkeypatch, tmp_path
     assert "001.txt: could not be written" in err.getvalue()
     assert "changed on disk since it was checked" in err.getvalue()
     assert Article.objects.count() == 1
-

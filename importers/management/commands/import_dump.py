@@ -17,7 +17,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
 
-from importers import archive_stream
+from importers import streamed
 from importers.archive_json import ArchiveInvalid
 from importers.formats import format_names
 from importers.loader import LoadReport, load_dump
@@ -128,10 +128,10 @@ class Command(BaseCommand):
         for n, path in enumerate(files, 1):
             self.progress(n - 1, len(files) * 2, f"reading {path.name}")
             try:
-                streamed = archive_stream.wanted(path, format_name)
-                source = SourceFile(path, b"" if streamed else path.read_bytes())
-                if streamed:  # a large archive: never in memory whole
-                    source.sha256 = archive_stream.file_sha256(path)
+                stream = streamed.wanted(path, format_name)
+                source = SourceFile(path, b"" if stream else path.read_bytes())
+                if stream:  # a large export or archive: never in memory whole
+                    source.sha256 = streamed.file_sha256(path)
                 self.checked[path] = source.sha256
                 try:
                     known = unchanged_report(source.sha256, format_name)
@@ -143,7 +143,11 @@ class Command(BaseCommand):
                     parsed.append((source, None))
                     source.data = b""
                     continue
-                dump = self.parse_streamed(source) if streamed else self.parse(source, format_name)
+                dump = (
+                    self.parse_streamed(source, stream)
+                    if stream
+                    else self.parse(source, format_name)
+                )
                 held += len(source.data)
                 source.data = b""  # read again if it is parsed again
                 parsed.append((source, dump if held <= HOLD_BYTES else None))
@@ -236,18 +240,18 @@ class Command(BaseCommand):
     def parse_again(self, source: SourceFile, format_name: str | None) -> ParsedDump:
         """A file checked in the first pass and let go, read and parsed again for writing;
         it must still be the file that was checked."""
-        if archive_stream.wanted(source.path, format_name):
-            return self.parse_streamed(source)
+        if stream := streamed.wanted(source.path, format_name):
+            return self.parse_streamed(source, stream)
         again = SourceFile(source.path, source.path.read_bytes())
         if again.sha256 != self.checked[source.path]:
             raise ParseError("the file changed on disk since it was checked; run the import again")
         return self.parse(again, format_name)
 
     @staticmethod
-    def parse_streamed(source: SourceFile) -> ParsedDump:
-        """A large archive, checked as it streams by; its articles are read from the file
-        again each time the loader goes through them (importers.archive_stream)."""
-        dump = archive_stream.check(source.path, source.sha256)
+    def parse_streamed(source: SourceFile, format_name: str) -> ParsedDump:
+        """A large export or archive, checked as it streams by; its articles are read from
+        the file again each time the loader goes through them (importers.streamed)."""
+        dump = streamed.check(source.path, source.sha256, format_name)
         check_extension(source.path, dump.format)
         apply_manifest(dump, source.sha256)
         return dump

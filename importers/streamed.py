@@ -1,11 +1,14 @@
-"""A large cmforum-json archive read as a stream (ijson) instead of one document in memory.
+"""Large files read as a stream instead of one document in memory: cmforum-json archives
+(ijson) and WordPress exports (expat, item by item: importers.wxr.stream_articles).
 
-import_dump reads an archive this way past STREAM_BYTES. It is checked exactly as
-importers.archive_json checks a whole document (the schema, then what a schema cannot
-say), one article at a time; then its articles are read again from the file each time the
-loader goes through them (``StreamedArticles``), so memory holds one article, not the
-file. The file must not change meanwhile: every pass hashes the bytes it reads, and a pass
-that read other bytes than were checked fails, which rolls the file's transaction back.
+import_dump reads a file this way past STREAM_BYTES. It is checked as the whole-document
+parser checks it (for an archive: the schema, then what a schema cannot say, one article
+at a time); then its articles are read again from the file each time the loader goes
+through them (``StreamedArticles``), so memory holds one article, not the file. The file
+must not change meanwhile: every pass hashes the bytes it reads, and a pass that read
+other bytes than were checked fails, which rolls the file's transaction back. What the
+stream cannot read as the whole-document parser would (a repair to make, an integer past
+64 bits, a syntax error to locate) is read whole, by that parser.
 
 Pure, like every parser: no ORM here."""
 
@@ -13,34 +16,43 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
 import ijson
 
-from importers import archive_json
+from importers import archive_json, wxr
 from importers.archive_json import NAME, VERSION, ArchiveInvalid
 from importers.parsed import ParsedArticle, ParsedDump, ParseError
+from importers.xmlsafe import head_text, sniff_encoding
 
 # Smaller archives are read whole: one parse, nothing to read again.
 STREAM_BYTES = 32 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 
-def wanted(path: Path, format_name: str | None) -> bool:
-    """Whether this file is an archive to stream: large, and cmforum-json by its start."""
-    if format_name not in (None, NAME):
-        return False
+def wanted(path: Path, format_name: str | None) -> str | None:
+    """The format of a file to stream: large, and cmforum-json or a UTF-8 WXR export by
+    its start; None to read it whole."""
     try:
         if path.stat().st_size <= STREAM_BYTES:
-            return False
+            return None
         with path.open("rb") as f:
-            head = f.read(400)
+            head = f.read(wxr_head := 65536)
     except OSError:
-        return False
+        return None
     # A byte order mark: read whole (json decodes it, ijson does not).
-    return archive_json.detect(head.decode("utf-8", "ignore"))
+    if format_name in (None, NAME) and archive_json.detect(head.decode("utf-8", "ignore")):
+        return NAME
+    encoding, bom = sniff_encoding(head)
+    if format_name in (None, wxr.NAME) and not bom and encoding.lower() in UTF8:
+        if wxr.detect(head_text(head, wxr_head)):
+            return wxr.NAME
+    return None
+
+
+UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}  # what expat reads from bytes as decode does
 
 
 def file_sha256(path: Path) -> str:
@@ -116,10 +128,39 @@ def _articles(f: BinaryIO) -> Iterator[dict]:
     yield from ijson.items(f, "articles.item", use_float=True)
 
 
-def check(path: Path, sha256: str) -> ParsedDump:
-    """Check a streamed archive as archive_json.parse checks a document, and return it
-    with its articles to be read from the file (StreamedArticles). Raises ParseError or
-    ArchiveInvalid (one line per problem), like archive_json.parse."""
+def _archive_articles(f: BinaryIO) -> Iterator[ParsedArticle]:
+    for data in _articles(f):
+        yield archive_json.parsed_article(data)
+
+
+def _wxr_articles(f: BinaryIO) -> Iterator[ParsedArticle]:
+    yield from wxr.stream_articles(f, ParsedDump(format=wxr.NAME, articles=[]))
+
+
+def _check_wxr(path: Path, sha256: str) -> ParsedDump:
+    """A WordPress export read item by item: its skipped items and warnings counted, its
+    articles counted and let go."""
+    dump = ParsedDump(format=wxr.NAME, articles=[])
+    count = 0
+    try:
+        with path.open("rb") as raw:
+            f = _Hashing(raw)
+            for _ in wxr.stream_articles(f, dump):
+                count += 1
+            digest = f.hexdigest()
+    except wxr.StreamUnsuitable:
+        return wxr.parse_bytes(path.read_bytes())
+    if digest != sha256:
+        raise ParseError("the file changed on disk while it was read; run the import again")
+    dump.articles = StreamedArticles(path, sha256, count, _wxr_articles)
+    return dump
+
+
+def check(path: Path, sha256: str, format_name: str = NAME) -> ParsedDump:
+    """Check a streamed file as its whole-document parser would, and return it with its
+    articles to be read from the file (StreamedArticles). Raises what that parser raises."""
+    if format_name == wxr.NAME:
+        return _check_wxr(path, sha256)
     try:
         with path.open("rb") as raw:
             f = _Hashing(raw)
@@ -170,7 +211,7 @@ def check(path: Path, sha256: str) -> ParsedDump:
         raise ArchiveInvalid(identity)
     return ParsedDump(
         format=NAME,
-        articles=StreamedArticles(path, sha256, n_articles),
+        articles=StreamedArticles(path, sha256, n_articles, _archive_articles),
         participants=top["participants"],
         history=top.get("history", []),
         merge_candidates=top.get("merge_candidates", []),
@@ -180,10 +221,17 @@ def check(path: Path, sha256: str) -> ParsedDump:
 class StreamedArticles(Sequence[ParsedArticle]):
     """A checked archive's articles, read from the file again on every pass."""
 
-    def __init__(self, path: Path, sha256: str, count: int) -> None:
+    def __init__(
+        self,
+        path: Path,
+        sha256: str,
+        count: int,
+        read: Callable[[BinaryIO], Iterator[ParsedArticle]],
+    ) -> None:
         self.path = path
         self.sha256 = sha256
         self.count = count
+        self.read = read
 
     def __len__(self) -> int:
         return self.count
@@ -192,10 +240,9 @@ class StreamedArticles(Sequence[ParsedArticle]):
         with self.path.open("rb") as raw:
             f = _Hashing(raw)
             try:
-                for data in _articles(f):
-                    yield archive_json.parsed_article(data)
+                yield from self.read(f)
                 digest = f.hexdigest()
-            except ijson.JSONError:
+            except (ijson.JSONError, wxr.StreamUnsuitable):
                 digest = ""
         if digest != self.sha256:
             raise ParseError("the file changed on disk while it was imported; nothing of it kept")
