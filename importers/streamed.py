@@ -27,8 +27,9 @@ from importers.archive_json import NAME, VERSION, ArchiveInvalid
 from importers.parsed import ParsedArticle, ParsedDump, ParseError
 from importers.xmlsafe import head_text, sniff_encoding
 
-# Smaller archives are read whole: one parse, nothing to read again.
-STREAM_BYTES = 32 * 1024 * 1024
+# Smaller files are read whole: one parse, nothing to read again. Past this, a file's
+# parsed form (about 10 times its size) would outgrow the 250 MB an import may take.
+STREAM_BYTES = 16 * 1024 * 1024
 CHUNK = 1024 * 1024
 
 

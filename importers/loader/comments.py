@@ -186,7 +186,7 @@ class ThreadWriter:
         self.report.comments_unchanged += len(nodes) - len(new_rows) - n_updated
         changed = bool(new_rows or deleted or changed_rows or stance_rows or not structure_same)
         if changed:
-            self._write_links(nodes)
+            self._write_links(nodes, had_rows=bool(existing))
         return changed
 
     def _write_tree(self, nodes: list[Comment], parents: list[int | None]) -> None:
@@ -220,11 +220,12 @@ class ThreadWriter:
                 setattr(row, name, value)
         return before != [getattr(row, f) for f in STANCE_FIELDS]
 
-    def _write_links(self, nodes: list[Comment]) -> None:
+    def _write_links(self, nodes: list[Comment], had_rows: bool) -> None:
         parsed = self.comments
-        AddresseeLink.objects.filter(
-            source__article=self.article, source__origin=self.origin, inferred=True
-        ).delete()
+        if had_rows:  # a new thread has no links yet: nothing to look for
+            AddresseeLink.objects.filter(
+                source__article=self.article, source__origin=self.origin, inferred=True
+            ).delete()
         if any(c.addresses is not None for c in parsed):
             pairs = [(i, j, "") for i, c in enumerate(parsed) for j in (c.addresses or [])]
         else:

@@ -236,8 +236,8 @@ def fail_writing(monkeypatch, title_start: str, error: Exception) -> None:
     written: what a constraint or a length error does halfway through a file."""
     original = ThreadWriter._write_links
 
-    def write_links(self, nodes):
-        original(self, nodes)
+    def write_links(self, nodes, **flags):
+        original(self, nodes, **flags)
         if self.article.title.startswith(title_start):
             raise error
 
