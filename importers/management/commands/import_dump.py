@@ -6,7 +6,11 @@ then loaded in its own transaction. If writing one fails (a database error, a br
 tree), that file is rolled back and the command stops there, since a later file may
 build on it (a Disqus export joins the posts a WXR file brought): the files before it
 stay written, re-running after the fix is safe, and --keep-going goes on with the rest.
-The report names what was written and what was not, and the exit status is non-zero."""
+The report names what was written and what was not, and the exit status is non-zero.
+
+Memory stays bounded whatever the files: past HOLD_BYTES a checked file is let go and
+parsed again when its turn comes, and a large archive or WordPress export is never held
+whole (importers.streamed)."""
 
 from __future__ import annotations
 
