@@ -247,6 +247,28 @@ class Bench:
         self.results["wxr"] = {"comments": n, "bytes": path.stat().st_size, "import": first,
                                "reimport": again}  # fmt: skip
 
+    def big_file(self, ref_url: str) -> None:
+        """One archive of about --big-mb MB (the issue's test of import memory): its import
+        and unchanged re-import, in an emptied reference database."""
+        n = int(self.args.big_mb * 1_110)  # the generator's archives: about 900 B a comment
+        if not n:
+            return
+        out = self.work / "archive-big"
+        if not out.exists():
+            generate.write_archives(generate.Generator(n, self.args.seed + 2), out, n + 1)
+        files = sorted(out.glob("archive-*.json"))
+        self.prepare(ref_url)
+        cmd = [PY, "manage.py", "import_dump", *map(str, files)]
+        log(
+            f"one archive of {sum(f.stat().st_size for f in files) / 2**20:,.0f} MB, {n:,} comments"
+        )
+        first = measured(cmd, self.env(ref_url), 120 + n / 200, self.logfile)
+        again = measured(cmd, self.env(ref_url), 600, self.logfile)
+        log(f"  {first}; unchanged: {again}")
+        self.results["big"] = {"comments": n, "bytes": sum(f.stat().st_size for f in files),
+                               "import": first, "reimport": again}  # fmt: skip
+        self.prepare(ref_url)
+
     def isso(self) -> None:
         thread = self.work / "isso-thread.json"
         if not thread.exists():
@@ -421,6 +443,7 @@ class Bench:
         self.prepare(ref_url)
         self.load(ref_url)
         self.wxr(ref_url)
+        self.big_file(ref_url)
         for i, size in enumerate(args.sizes):
             self.size(url, ref_url, size, first=i == 0)
         if args.sqlite_size:
@@ -451,6 +474,7 @@ def main() -> None:
     parser.add_argument("--per-file", type=int, default=25_000)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--wxr", type=int, default=10_000)
+    parser.add_argument("--big-mb", type=float, default=200, help="one archive this large; 0: none")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per page at most")
     parser.add_argument("--load-seconds", type=int, default=10)
