@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -152,26 +153,75 @@ def _href(params, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def paginate(queryset: QuerySet, keys: tuple[Key, ...], params, per_page: int) -> Page:
+def reverse_order(queryset: QuerySet, keys: tuple[Key, ...]) -> QuerySet:
+    """``queryset`` in the opposite order of ``keys`` (NULLs first), for the last page."""
+    expressions = []
+    for key in keys:
+        f = F(key.field)
+        if key.nullable:
+            expressions.append(f.asc(nulls_first=True) if key.desc else f.desc(nulls_first=True))
+        else:
+            expressions.append(f.asc() if key.desc else f.desc())
+    return queryset.order_by(*expressions)
+
+
+def boundary(queryset: QuerySet, keys: tuple[Key, ...], index: int) -> list | None:
+    """The sort key of the row at ``index`` (0-based) in the order of ``keys``, None past
+    the end: only the key columns are read (from the index when it covers them), not
+    the rows before it."""
+    fields = [k.field for k in keys]
+    found = list(order(queryset, keys).values_list(*fields)[index : index + 1])
+    return list(found[0]) if found else None
+
+
+def paginate(
+    queryset: QuerySet,
+    keys: tuple[Key, ...],
+    params,
+    per_page: int,
+    *,
+    locate: Callable[[int], list | None] | None = None,
+    total: Callable[[], tuple[int, bool]] | None = None,
+    prepare: Callable[[list], object] | None = None,
+) -> Page:
     """One page of ``queryset`` in the order of ``keys``, from the request's ``page`` or
     ``cursor`` parameter (``params``: request.GET). A page number that is not a positive
-    integer, or past the end, is a 404, as with Django's paginator; a cursor that is not
-    one is a 400."""
+    integer (or "last"), or past the end, is a 404, as with Django's paginator; a cursor
+    that is not one is a 400.
+
+    A deep ``?page=N`` is not an OFFSET over whole rows: the sort key of the row before
+    the page is found first (``locate(index)``, e.g. from stored counts, else
+    ``boundary``), then the page is read after it like a cursor page. ``?page=last``
+    needs the list's size: ``total()`` gives (count, capped); when capped, the last rows
+    are read in the opposite order. ``prepare(rows)`` is called on the rows read (e.g.
+    to attach their display data) before the page's links are made from them."""
     queryset = order(queryset, keys)
     cursor = params.get("cursor")
     number: int | None = None
+    raw = params.get("page") or "1"
     if cursor:
         condition = after(keys, decode(keys, cursor))
         rows = [] if condition is None else list(queryset.filter(condition)[: per_page + 1])
+    elif raw == "last" and total is not None:
+        count, capped = total()
+        if capped:
+            last = list(reverse_order(queryset, keys)[:per_page])[::-1]
+            if prepare is not None:
+                prepare(last)
+            page = Page(last, None)
+            page.first_href = _href(params, page=None, cursor=None)
+            return page
+        number = max(1, -(-count // per_page))
+        rows = _numbered(queryset, keys, number, per_page, locate)
     else:
-        raw = params.get("page") or "1"
         if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
             raise Http404("page invalide")
         number = int(raw)
-        start = (number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
+        rows = _numbered(queryset, keys, number, per_page, locate)
         if not rows and number > 1:
             raise Http404("page vide")
+    if prepare is not None:
+        prepare(rows)
     page = Page(rows[:per_page], number)
     if len(rows) > per_page:
         if number is not None and number < NUMBERED:
@@ -183,6 +233,23 @@ def paginate(queryset: QuerySet, keys: tuple[Key, ...], params, per_page: int) -
     elif number is None:
         page.first_href = _href(params, page=None, cursor=None)
     return page
+
+
+SHALLOW = NUMBERED * 50  # rows an OFFSET may skip; deeper, the boundary key is found first
+
+
+def _numbered(queryset, keys, number: int, per_page: int, locate) -> list:
+    """The rows of page ``number`` and one more (which says there is a next page)."""
+    start = (number - 1) * per_page
+    if start <= SHALLOW:
+        return list(queryset[start : start + per_page + 1])
+    values = locate(start - 1) if locate is not None else None
+    if values is None:
+        values = boundary(queryset, keys, start - 1)
+    if values is None:
+        return []
+    condition = after(keys, values)
+    return [] if condition is None else list(queryset.filter(condition)[: per_page + 1])
 
 
 def count_upto(queryset: QuerySet, cap: int) -> tuple[int, bool]:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from threads import paging, search
+from threads import search
 from threads.filters import ArticleFilter, CommentFilter
 from threads.models import AddresseeLink, Article, Comment, CommentQuerySet
 from threads.thread_page import render_thread
@@ -134,12 +134,12 @@ class CommentListView(CheckedFilterView):
         data = self.filterset.form.cleaned_data if valid else {}
         keys = self.filterset.order_keys() if valid else CommentQuerySet.READING
         queryset = context["object_list"]
-        page = paging.paginate(queryset, keys, self.request.GET, self.per_page)
+        filtered = _active(self.filterset, ignore={"order"})
+        page = queryset.listing_page(keys, self.request.GET, self.per_page, filtered=bool(filtered))
         comments = page.object_list
         _attach_answers(comments)
         if data.get("q"):
             search.highlight_page(comments, data["q"])
-        filtered = _active(self.filterset, ignore={"order"})
         count, capped = queryset.listing_count(filtered=bool(filtered))
         context.update(
             comments=comments, page_obj=page, count=count, count_capped=capped, filtered=filtered
@@ -190,7 +190,7 @@ class SearchView(TemplateView):
         )
         comments = search.ranked(Comment.objects.for_listing().tree_order(), query)
         page = Paginator(comments, self.paginate_by).get_page(self.request.GET.get("page"))
-        hits = list(page.object_list)
+        hits = Comment.objects.attach_display(page.object_list)
         search.highlight_page(articles, query)
         search.highlight_page(hits, query)
         _attach_answers(hits)

@@ -107,13 +107,15 @@ def busiest() -> Participant:
 
 def list_urls() -> dict[str, str]:
     comment = Comment.objects.public().order_by("pk").first()
+    # A year with comments in both archives: an empty page reads no display data.
+    year = Comment.objects.public().filter(posted_at__isnull=False).order_by("pk").first()
     return {
         "home": "/",
         "home by comments": "/?sort=-comments",
         "comments": "/comments/",
         "stance": "/comments/?stance=disagree",
         "stance and kind": "/comments/?stance=disagree&stance=agree&kind=comment",
-        "year": "/comments/?year=2012",
+        "year": f"/comments/?year={year.posted_at.year}",
         "newest": "/comments/?order=-date",
         "page 2": "/comments/?page=2",
         "participant filter": f"/comments/?participant={busiest().slug}",
@@ -206,6 +208,65 @@ def test_keyset_pagination_walks_every_comment_exactly_once(query, keys):
     assert ids == expected_ids
     if not query.endswith("nuanced"):
         assert len(expected_ids) > NUMBERED * 50 and cursors > 0  # past the numbered pages
+
+
+def page_ids(client: Client, url: str) -> list[int]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return [
+        int(n)
+        for n in re.findall(r'class="permalink" href="/comments/(\d+)/"', response.content.decode())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [("", CommentQuerySet.READING), ("order=-date&", CommentQuerySet.NEWEST)],
+)
+def test_deep_page_numbers_and_the_last_page_show_what_an_offset_would(query, keys):
+    generate(n_articles=9, per_article=150, n_people=40)
+    client = Client(HTTP_HOST="127.0.0.1")
+    expected = list(
+        Comment.objects.public()
+        .order_by(*(k.expression() for k in keys))
+        .values_list("pk", flat=True)
+    )
+    n_pages = -(-len(expected) // 50)
+    assert n_pages > NUMBERED + 2  # past the rows an OFFSET may skip
+    for number in (NUMBERED + 1, NUMBERED + 2, n_pages - 1, n_pages):
+        start = (number - 1) * 50
+        assert page_ids(client, f"/comments/?{query}page={number}") == expected[start : start + 50]
+    assert client.get(f"/comments/?{query}page={n_pages + 1}").status_code == 404
+    html = client.get(f"/comments/?{query}page=last").content.decode()
+    assert page_ids(client, f"/comments/?{query}page=last") == expected[(n_pages - 1) * 50 :]
+    assert f"Page {n_pages}" in html and 'rel="prev"' in html and 'rel="next"' not in html
+
+
+def test_last_page_of_a_list_too_long_to_count(monkeypatch):
+    generate(n_articles=4, per_article=100, n_people=20)
+    monkeypatch.setattr(CommentQuerySet, "LIST_COUNT_CAP", 30)
+    client = Client(HTTP_HOST="127.0.0.1")
+    expected = list(
+        Comment.objects.public()
+        .filter(stance="agree")
+        .order_by(*(k.expression() for k in CommentQuerySet.READING))
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) > 30
+    html = client.get("/comments/?stance=agree&page=last").content.decode()
+    assert page_ids(client, "/comments/?stance=agree&page=last") == expected[-50:]
+    assert "plus de 30 commentaires" in html and 'rel="first"' in html
+    assert page_ids(client, "/comments/?page=last&stance=nuanced&stance=agree&kind=tweet") == []
+
+
+def test_one_article_lists_in_thread_order():
+    generate(n_articles=3, per_article=120, n_people=20)
+    article = Article.objects.order_by("pk")[1]
+    client = Client(HTTP_HOST="127.0.0.1")
+    ids, _cursors = walk(client, f"/comments/?article={article.slug}")
+    assert ids == list(
+        Comment.objects.public().filter(article=article).tree_order().values_list("pk", flat=True)
+    )
 
 
 def test_old_page_numbers_still_work_and_bad_cursors_are_400():
