@@ -184,13 +184,16 @@ class SearchView(TemplateView):
         )
         if not query or too_long:
             return context
-        # Ranked among a bounded set of candidates, excerpts for the page shown only.
-        articles = list(
-            search.ranked(Article.objects.public().select_related("blog", "author"), query)[:10]
+        # Ranked among a bounded set of candidates, rows and excerpts for the page shown only.
+        public = Article.objects.public()
+        articles = search.in_order(
+            public.select_related("blog", "author"), search.ranked(public, query)[:10]
         )
-        comments = search.ranked(Comment.objects.for_listing().tree_order(), query)
-        page = Paginator(comments, self.paginate_by).get_page(self.request.GET.get("page"))
-        hits = Comment.objects.attach_display(page.object_list)
+        ids = search.ranked(Comment.objects.for_listing().tree_order(), query)
+        page = Paginator(ids, self.paginate_by).get_page(self.request.GET.get("page"))
+        hits = Comment.objects.attach_display(
+            search.in_order(Comment.objects.for_listing(), list(page.object_list))
+        )
         search.highlight_page(articles, query)
         search.highlight_page(hits, query)
         _attach_answers(hits)
@@ -198,7 +201,7 @@ class SearchView(TemplateView):
             articles=articles,
             page_obj=page,
             comments=hits,
-            count_capped=page.paginator.count > search.CANDIDATES,
+            count_capped=len(ids) > search.CANDIDATES,
             candidates=search.CANDIDATES,
         )
         return context

@@ -352,3 +352,12 @@ def language_url(context, code: str) -> str:
     if request is None:
         return "/" if code == "fr" else f"/{code}/"
     return translate_url(request.get_full_path(), code)
+
+
+@register.simple_tag
+def hits(comments):
+    """The rows of a comment list (threads.list_rows): the markup of
+    includes/hit_context.html and includes/comment.html, rendered in Python."""
+    from threads.list_rows import render_hits
+
+    return render_hits(comments)
