@@ -309,7 +309,7 @@ class CommentQuerySet(TreeQuerySet):
     def stance_counts(self) -> dict[str, int]:
         """{stance: count} over this queryset, every stance present (zeros included)."""
         counts = dict.fromkeys(Stance.values, 0)
-        for stance, n in self.order_by().values_list("stance").annotate(n=Count("pk")):
+        for stance, n in self.order_by().values_list("stance").annotate(n=Count("*")):
             counts[stance] = n
         return counts
 
@@ -492,6 +492,8 @@ class Comment(MPTTModel):
                 condition=Q(is_public=True),
                 name="comment_public_kind",
             ),
+            # A participant's page reads its own covering index, comment_public_author
+            # (migration 0009, in each database's syntax: SQLite has no INCLUDE).
         ]
 
     def __str__(self) -> str:

@@ -183,6 +183,7 @@ def paginate(
     locate: Callable[[int], list | None] | None = None,
     total: Callable[[], tuple[int, bool]] | None = None,
     prepare: Callable[[list], object] | None = None,
+    narrow: bool = False,
 ) -> Page:
     """One page of ``queryset`` in the order of ``keys``, from the request's ``page`` or
     ``cursor`` parameter (``params``: request.GET). A page number that is not a positive
@@ -194,30 +195,32 @@ def paginate(
     ``boundary``), then the page is read after it like a cursor page. ``?page=last``
     needs the list's size: ``total()`` gives (count, capped); when capped, the last rows
     are read in the opposite order. ``prepare(rows)`` is called on the rows read (e.g.
-    to attach their display data) before the page's links are made from them."""
+    to attach their display data) before the page's links are made from them. With
+    ``narrow``, the page's ids are found first and its rows read by id: the sort then
+    carries the key columns only (for a sort that cannot come from an index)."""
     queryset = order(queryset, keys)
     cursor = params.get("cursor")
     number: int | None = None
     raw = params.get("page") or "1"
     if cursor:
         condition = after(keys, decode(keys, cursor))
-        rows = [] if condition is None else list(queryset.filter(condition)[: per_page + 1])
+        rows = [] if condition is None else _rows(queryset.filter(condition), per_page + 1, narrow)
     elif raw == "last" and total is not None:
         count, capped = total()
         if capped:
-            last = list(reverse_order(queryset, keys)[:per_page])[::-1]
+            last = _rows(reverse_order(queryset, keys), per_page, narrow)[::-1]
             if prepare is not None:
                 prepare(last)
             page = Page(last, None)
             page.first_href = _href(params, page=None, cursor=None)
             return page
         number = max(1, -(-count // per_page))
-        rows = _numbered(queryset, keys, number, per_page, locate)
+        rows = _numbered(queryset, keys, number, per_page, locate, narrow)
     else:
         if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
             raise Http404("page invalide")
         number = int(raw)
-        rows = _numbered(queryset, keys, number, per_page, locate)
+        rows = _numbered(queryset, keys, number, per_page, locate, narrow)
         if not rows and number > 1:
             raise Http404("page vide")
     if prepare is not None:
@@ -238,18 +241,26 @@ def paginate(
 SHALLOW = NUMBERED * 50  # rows an OFFSET may skip; deeper, the boundary key is found first
 
 
-def _numbered(queryset, keys, number: int, per_page: int, locate) -> list:
+def _rows(queryset: QuerySet, limit: int, narrow: bool, start: int = 0) -> list:
+    if not narrow:
+        return list(queryset[start : start + limit])
+    ids = list(queryset.values_list("pk", flat=True)[start : start + limit])
+    found = queryset.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _numbered(queryset, keys, number: int, per_page: int, locate, narrow: bool = False) -> list:
     """The rows of page ``number`` and one more (which says there is a next page)."""
     start = (number - 1) * per_page
     if start <= SHALLOW:
-        return list(queryset[start : start + per_page + 1])
+        return _rows(queryset, per_page + 1, narrow, start)
     values = locate(start - 1) if locate is not None else None
     if values is None:
         values = boundary(queryset, keys, start - 1)
     if values is None:
         return []
     condition = after(keys, values)
-    return [] if condition is None else list(queryset.filter(condition)[: per_page + 1])
+    return [] if condition is None else _rows(queryset.filter(condition), per_page + 1, narrow)
 
 
 def count_upto(queryset: QuerySet, cap: int) -> tuple[int, bool]:
