@@ -1,4 +1,5 @@
-"""The rows of comment lists (/comments/ and /search/), rendered to HTML in Python.
+"""The rows of comment lists (/comments/, /search/, a comment's context), rendered to HTML
+in Python.
 
 Fifty rows through includes/hit_context.html and includes/comment.html were about 5,000
 template lookups, most of a list page's time once its queries were bounded. The markup
@@ -44,6 +45,11 @@ class HitRenderer:
         self.gone_answer = escape(_("En réponse à un commentaire supprimé."))
         self.in_thread = escape(_("voir dans le fil"))
         self.permalink = escape(_("lien permanent"))
+        self.to = escape(_("en réponse à"))
+        self.gone = {
+            True: escape(_("commentaire supprimé")),
+            False: escape(_("commentaire masqué")),
+        }
         self.kinds: dict[str, str] = {}
         auto = escape(_("position suggérée automatiquement"))
         self.stances = {  # (stance, suggested automatically) -> badge
@@ -88,7 +94,11 @@ class HitRenderer:
         return out
 
     def comment(self, comment, article_url: str) -> str:
-        """includes/comment.html for a list row (no anchor, no focus, an excerpt)."""
+        """includes/comment.html without ``full``, ``focus`` or ``anchor``: a placeholder's
+        label, or the header line (with the ``addressees`` it answers) and an excerpt."""
+        placeholder = getattr(comment, "placeholder", "")
+        if placeholder:
+            return f'\n<p class="gone">{self.gone[placeholder == "deleted"]}</p>\n'
         kind = comment.kind
         if comment.author_id is not None and comment.author is not None:
             author = comment.author
@@ -105,6 +115,13 @@ class HitRenderer:
         if kind != "comment":
             meta += self.kind(kind)
         meta += self.stances.get((comment.stance, comment.stance_source == "auto"), "")
+        addressees = getattr(comment, "addressees", None)
+        if addressees:
+            links = ", ".join(
+                f'<a href="{self.comment_base}{t.pk}/">{escape(self.who(t))}</a>'
+                for t in addressees
+            )
+            meta += f'\n    <span class="to">{self.to} {links}</span>'
         excerpt = getattr(comment, "excerpt", None)
         body = excerpt if excerpt else escape(snippet(comment.body, 420))
         return (
@@ -128,6 +145,21 @@ class HitRenderer:
                 + "\n    </li>"
             )
         return SafeString("".join(out))
+
+
+def render_context(comments, *, indent: bool) -> SafeString:
+    """The ``<li>`` of each comment around a comment's page (threads/comment_detail.html):
+    its ancestors, indented by depth (``indent``), or its replies."""
+    from threads.templatetags.cmforum import depth_class
+
+    renderer = HitRenderer()
+    out = []
+    for i, c in enumerate(comments):
+        li = f'<li class="{depth_class(i)}">' if indent else "<li>"
+        out.append(
+            f"\n    {li}{renderer.comment(c, f'{renderer.article_base}{c.article.slug}/')}</li>"
+        )
+    return SafeString("".join(out))
 
 
 def render_hits(comments) -> SafeString:

@@ -361,3 +361,11 @@ def hits(comments):
     from threads.list_rows import render_hits
 
     return render_hits(comments)
+
+
+@register.simple_tag
+def context_rows(comments, indent=False):
+    """A comment page's ancestors (``indent``: by depth) or replies (threads.list_rows)."""
+    from threads.list_rows import render_context
+
+    return render_context(comments, indent=indent)
