@@ -120,6 +120,37 @@ def after(keys: tuple[Key, ...], values: list) -> Q | None:
     return condition
 
 
+def ranges_after(keys: tuple[Key, ...], values: list) -> list[Q]:
+    """``after`` as disjoint conditions, in the order of their rows: the rest of the
+    current group of the longest shared prefix first, then ever broader ones, the NULLs
+    of a nullable column last. Each is equalities then one range, which an index reads
+    as one range scan (an OR over them, as ``after`` is, makes PostgreSQL filter every
+    row from the start of the index instead)."""
+    ranges: list[Q] = []
+    equal = Q()
+    for key, value in zip(keys, values, strict=True):
+        if value is not None:
+            beyond = [equal & Q(**{f"{key.field}__{'lt' if key.desc else 'gt'}": value})]
+            if key.nullable:
+                beyond.append(equal & Q(**{f"{key.field}__isnull": True}))
+            ranges.append(beyond)
+            equal &= Q(**{key.field: value})
+        else:  # in the NULLs, which come last: only the next columns can move on
+            equal &= Q(**{f"{key.field}__isnull": True})
+    return [condition for beyond in reversed(ranges) for condition in beyond]
+
+
+def rows_after(queryset: QuerySet, keys: tuple[Key, ...], values: list, limit: int, narrow=False):
+    """Up to ``limit`` rows strictly after ``values``, range by range (``ranges_after``):
+    most pages are filled by the first one or two."""
+    rows: list = []
+    for condition in ranges_after(keys, values):
+        rows += _rows(queryset.filter(condition), limit - len(rows), narrow)
+        if len(rows) >= limit:
+            break
+    return rows
+
+
 @dataclass
 class Page:
     """What includes/pagination.html shows: ``number`` is None on a cursor page; the
@@ -203,8 +234,7 @@ def paginate(
     number: int | None = None
     raw = params.get("page") or "1"
     if cursor:
-        condition = after(keys, decode(keys, cursor))
-        rows = [] if condition is None else _rows(queryset.filter(condition), per_page + 1, narrow)
+        rows = rows_after(queryset, keys, decode(keys, cursor), per_page + 1, narrow)
     elif raw == "last" and total is not None:
         count, capped = total()
         if capped:
@@ -259,8 +289,7 @@ def _numbered(queryset, keys, number: int, per_page: int, locate, narrow: bool =
         values = boundary(queryset, keys, start - 1)
     if values is None:
         return []
-    condition = after(keys, values)
-    return [] if condition is None else _rows(queryset.filter(condition), per_page + 1, narrow)
+    return rows_after(queryset, keys, values, per_page + 1, narrow)
 
 
 def count_upto(queryset: QuerySet, cap: int) -> tuple[int, bool]:
