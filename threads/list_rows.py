@@ -162,6 +162,60 @@ def render_context(comments, *, indent: bool) -> SafeString:
     return SafeString("".join(out))
 
 
+def render_contributions(comments) -> SafeString:
+    """A participant's page of comments (people/participant_detail.html), grouped by
+    consecutive article as ``{% regroup %}`` did: each article's heading (with
+    ``article.n_mine``, their comments there), then one line and a snippet per comment."""
+    from django.utils.translation import ngettext
+
+    r = HitRenderer()
+    stances = {
+        (k, is_auto): f'<span class="badge stance stance-{k}{" auto" if is_auto else ""}">'
+        f"{escape(v)}</span>"
+        for k, v in _stance_labels().items()
+        if k != "unknown"
+        for is_auto in (True, False)
+    }
+    out = []
+    article = None
+    for c in comments:
+        if article is None or c.article_id != article.pk:
+            if article is not None:
+                out.append("\n    </ol>\n  </section>")
+            article = c.article
+            url = f"{r.article_base}{article.slug}/"
+            n = getattr(article, "n_mine", 0)
+            mine = escape(ngettext("%(n)s commentaire", "%(n)s commentaires", n) % {"n": n})
+            out.append(
+                f'\n  <section class="contrib" aria-labelledby="t{article.pk}">\n'
+                f'    <h3 id="t{article.pk}"><a href="{url}">{escape(article.title)}</a>'
+                f' <span class="meta">· {escape(article.blog.name)} · {mine}</span></h3>\n'
+                '    <ol class="contrib-list">'
+            )
+        when = r.when(c.posted_at) if c.posted_at else r.in_thread
+        line = f'\n          <a href="{url}#c{c.pk}">{when}</a>'
+        if c.kind != "comment":
+            line += r.kind(c.kind)
+        stance = stances.get((c.stance, c.stance_source == "auto"))
+        if stance:
+            line += f"\n          {stance}"
+        parent = c.parent if c.parent_id is not None else None
+        if parent is not None and parent.is_public:
+            line += (
+                f'\n          <span class="to">{r.to} <a href="{url}#c{c.parent_id}">'
+                f"{escape(r.who(parent))}</a></span>"
+            )
+        out.append(
+            f'\n      <li>\n        <p class="c-meta">{line}\n'
+            f'          <a class="permalink" href="{r.comment_base}{c.pk}/">{r.permalink}</a>\n'
+            f'        </p>\n        <p class="snippet">{escape(snippet(c.body, 300))}</p>\n'
+            "      </li>"
+        )
+    if article is not None:
+        out.append("\n    </ol>\n  </section>")
+    return SafeString("".join(out))
+
+
 def render_hits(comments) -> SafeString:
     """The ``<li class="hit">`` of each comment of a list page: its article and blog,
     what it answers (``answers``), its header line and excerpt (``excerpt`` when the

@@ -369,3 +369,11 @@ def context_rows(comments, indent=False):
     from threads.list_rows import render_context
 
     return render_context(comments, indent=indent)
+
+
+@register.simple_tag
+def contributions(comments):
+    """A participant's page of comments, grouped by article (threads.list_rows)."""
+    from threads.list_rows import render_contributions
+
+    return render_contributions(comments)
