@@ -1,11 +1,12 @@
 """The rows of comment lists (/comments/, /search/, a comment's context), rendered to HTML
 in Python.
 
-Fifty rows through includes/hit_context.html and includes/comment.html were about 5,000
-template lookups, most of a list page's time once its queries were bounded. The markup
-is the same (those templates stay for the comment page and anything else that includes
-them); as in threads.thread_page, every imported value goes through ``escape`` once,
-texts are translated once per page, and links are made from reversed prefixes."""
+Fifty rows through the templates includes/hit_context.html and includes/comment.html
+were about 5,000 template lookups, most of a list page's time once its queries were
+bounded. The markup is what those templates produced (includes/comment.html stays for
+the comment a comment page is about); as in threads.thread_page, every imported value
+goes through ``escape`` once, texts are translated once per page, and links are made
+from reversed prefixes."""
 
 from __future__ import annotations
 
@@ -74,7 +75,7 @@ class HitRenderer:
         )
 
     def context(self, comment, article_url: str) -> str:
-        """includes/hit_context.html: the article (and blog) and what the row answers."""
+        """The row's context: its article (and blog) and what it answers."""
         article = comment.article
         out = (
             f'<p class="hit-context">{self.on} <a href="{article_url}">{escape(article.title)}</a>'

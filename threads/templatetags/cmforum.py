@@ -356,8 +356,7 @@ def language_url(context, code: str) -> str:
 
 @register.simple_tag
 def hits(comments):
-    """The rows of a comment list (threads.list_rows): the markup of
-    includes/hit_context.html and includes/comment.html, rendered in Python."""
+    """The rows of a comment list, rendered in Python (threads.list_rows)."""
     from threads.list_rows import render_hits
 
     return render_hits(comments)
