@@ -165,6 +165,7 @@ def list_pages() -> list[tuple[str, str]]:
         ("/comments/?kind=pingback", "/comments/?kind=pingback"),
         ("/comments/?order=-date", "/comments/?order=-date"),
         (f"/comments/?page={deep} (deep)", f"/comments/?page={deep}"),
+        ("/comments/?page=last", "/comments/?page=last"),
         ("/comments/?participant=busiest", f"/comments/?participant={busiest}"),
         ("/comments/?article=largest", f"/comments/?article={article.slug if article else ''}"),
         ("/comments/<id>/ (deepest)", f"/comments/{deep_comment.pk}/" if deep_comment else "/"),
@@ -185,7 +186,10 @@ def pages(args: argparse.Namespace) -> dict:
     client = Client()
     result: dict = {"vendor": connection.vendor, "comments": Comment.objects.count(),
                     "threads": {}, "pages": []}  # fmt: skip
+    only = re.compile(args.only) if args.only else None
     for size in THREAD_SIZES:
+        if only and not only.search(f"thread {size}"):
+            continue
         article = Article.objects.filter(slug=f"bench-thread-{size}").first()
         if article is None:
             continue
@@ -214,6 +218,8 @@ def pages(args: argparse.Namespace) -> dict:
     queue = list_pages()
     while queue:
         label, url, kind = queue.pop(0)
+        if only and not only.search(label):
+            continue
         entry = {"label": label, "url": url, "kind": kind}
         status = client.get(url).status_code
         if status != 200:  # reported, not fatal: the site may have changed its URLs
@@ -251,6 +257,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per page at most")
     parser.add_argument("--isso-out", default="")
+    parser.add_argument(
+        "--only", default="", help="time only the pages whose label matches this regex"
+    )
     args = parser.parse_args()
     out = pages(args) if args.mode == "pages" else info()
     print(json.dumps(out))

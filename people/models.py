@@ -28,34 +28,36 @@ class ParticipantQuerySet(models.QuerySet):
             .filter(author=participant, article__in=list(article_ids))
             .order_by()
             .values_list("article_id")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         )
         return dict(rows)
 
     def blog_names(self) -> dict[int, list[str]]:
         """{participant id: sorted names of the blogs they wrote or commented on}, for the
-        participants of this queryset, in two queries."""
-        from threads.models import Article, Comment
+        participants of this queryset, from their stored ``blog_ids``: two small queries."""
+        from threads.models import Blog
 
-        ids = list(self.values_list("pk", flat=True))
-        found: dict[int, set[str]] = {}
-        pairs = list(
-            Comment.objects.public()
-            .exclude(kind__in=LINK_KINDS)
-            .filter(author__in=ids)
-            .order_by()
-            .values_list("author_id", "article__blog__name")
-            .distinct()
-        ) + list(
-            Article.objects.public()
-            .filter(author__in=ids)
-            .order_by()
-            .values_list("author_id", "blog__name")
-            .distinct()
+        rows = list(self.values_list("pk", "blog_ids"))
+        names = dict(
+            Blog.objects.filter(pk__in={b for _pk, ids in rows for b in ids or ()}).values_list(
+                "pk", "name"
+            )
         )
-        for participant_id, blog in pairs:
-            found.setdefault(participant_id, set()).add(blog)
-        return {pk: sorted(names, key=str.casefold) for pk, names in found.items()}
+        return {
+            pk: sorted((names[b] for b in ids if b in names), key=str.casefold)
+            for pk, ids in rows
+            if ids
+        }
+
+    def stored_answers(self, participant: Participant) -> tuple[list, list]:
+        """(whom they answered, who answered them): [(Participant, n), ...] each, most
+        often first, from the lists threads.aggregates stores, in one query."""
+        pairs = [*(participant.answered or ()), *(participant.answerers or ())]
+        people = self.in_bulk([pk for pk, _n in pairs])
+        return (
+            [(people[pk], n) for pk, n in participant.answered or () if pk in people],
+            [(people[pk], n) for pk, n in participant.answerers or () if pk in people],
+        )
 
     # The pairs (comment, comment it answers, that comment's author), in the tree or by
     # name; UNION drops a pair found both ways, so it counts once. Counted in SQL: a busy
@@ -152,6 +154,11 @@ class Participant(models.Model):
     n_comments = models.PositiveIntegerField(default=0, editable=False)
     n_articles = models.PositiveIntegerField(default=0, editable=False)
     n_contributions = models.PositiveIntegerField(default=0, editable=False)
+    # Also kept by threads.aggregates: the blogs of those contributions (ids), and the
+    # people they answered most and who answered them most ([[participant id, n], ...]).
+    blog_ids = models.JSONField(default=list, blank=True, editable=False)
+    answered = models.JSONField(default=list, blank=True, editable=False)
+    answerers = models.JSONField(default=list, blank=True, editable=False)
 
     objects = ParticipantQuerySet.as_manager()
 

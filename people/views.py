@@ -9,7 +9,7 @@ from django.views.generic import DetailView
 from people.models import Participant
 from threads import paging
 from threads.filters import ParticipantFilter
-from threads.models import Comment
+from threads.models import Comment, CommentQuerySet
 from threads.paging import Key
 from threads.views import CheckedFilterView
 
@@ -60,20 +60,24 @@ class ParticipantDetailView(DetailView):
         person = self.object
         comments = Comment.objects.public().filter(author=person)
         page = paging.paginate(
-            comments.select_related("article", "article__blog", "parent", "parent__author"),
+            Comment.objects.for_listing().filter(author=person),
             CONTRIBUTION_ORDER,
             self.request.GET,
             self.per_page,
+            total=lambda: paging.count_upto(comments, CommentQuerySet.LIST_COUNT_CAP),
+            prepare=Comment.objects.attach_display,
+            narrow=True,  # the sort is by article: it reads their every comment
         )
         mine = Participant.objects.comment_page_counts(person, {c.article_id for c in page})
         for c in page:
             c.article.n_mine = mine.get(c.article_id, 0)
+        answered, answered_by = Participant.objects.stored_answers(person)
         context.update(
             articles=person.articles.public().select_related("blog").order_by("published_at"),
             comments=page.object_list,
             page_obj=page,
             stance_counts=comments.stance_counts(),
-            answered=Participant.objects.answered_by(person)[:10],
-            answered_by=Participant.objects.answering(person)[:10],
+            answered=answered,
+            answered_by=answered_by,
         )
         return context

@@ -107,6 +107,109 @@ def refresh_participants(participant_ids: Iterable[int | None], apps=global_apps
         for values in counted.values():
             values["n_contributions"] = values.get("n_comments", 0) + values.get("n_articles", 0)
         _write_changed(Participant, batch, counted, PARTICIPANT_COUNTS)
+        _refresh_participant_lists(batch, apps)
+
+
+ANSWER_TOP = 10  # names kept per participant: whom they answered most, who answered them
+
+# The pairs (comment, comment it answers, their two authors) for a batch of participants,
+# in the tree or by name; UNION drops a pair found both ways, so it counts once (the same
+# pairs as people.models.ParticipantQuerySet.answered_by and answering, set-based).
+_ANSWER_PAIRS = """
+    SELECT me, who, COUNT(*) FROM (
+        SELECT c.id, c.parent_id, {parent_me} AS me, {parent_who} AS who
+        FROM threads_comment c
+        JOIN threads_article a ON a.id = c.article_id
+        JOIN threads_comment p ON p.id = c.parent_id
+        WHERE {parent_me} IN ({ids}) AND c.is_public AND a.is_public AND p.is_public
+          AND c.author_id IS NOT NULL AND p.author_id IS NOT NULL
+        UNION
+        SELECT l.source_id, l.target_id, {link_me} AS me, {link_who} AS who
+        FROM threads_addresseelink l
+        JOIN threads_comment s ON s.id = l.source_id
+        JOIN threads_article a ON a.id = s.article_id
+        JOIN threads_comment t ON t.id = l.target_id
+        WHERE {link_me} IN ({ids}) AND s.is_public AND a.is_public AND t.is_public
+          AND s.author_id IS NOT NULL AND t.author_id IS NOT NULL
+    ) pairs
+    WHERE who <> me
+    GROUP BY me, who
+"""
+
+
+def _answer_counts(batch: list[int], *, answered: bool, using) -> dict[int, dict[int, int]]:
+    """{participant: {other participant: answers}} for ``batch``: whom they answered
+    (``answered``), else who answered them."""
+    ids = ", ".join(["%s"] * len(batch))
+    if answered:
+        sql = _ANSWER_PAIRS.format(
+            parent_me="c.author_id", parent_who="p.author_id",
+            link_me="s.author_id", link_who="t.author_id", ids=ids,
+        )  # fmt: skip
+    else:
+        sql = _ANSWER_PAIRS.format(
+            parent_me="p.author_id", parent_who="c.author_id",
+            link_me="t.author_id", link_who="s.author_id", ids=ids,
+        )  # fmt: skip
+    found: dict[int, dict[int, int]] = {}
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, [*batch, *batch])
+        for me, who, n in cursor.fetchall():
+            found.setdefault(me, {})[who] = n
+    return found
+
+
+def _refresh_participant_lists(batch: list[int], apps) -> None:
+    """What a participant's pages show besides counts, stored per participant: the blogs
+    they wrote or commented on (``blog_ids``), and the ANSWER_TOP people they answered
+    most and who answered them most (``answered``, ``answerers``: [[id, n], ...], most
+    often first, then by name), so that neither page reads all their comments."""
+    Article = apps.get_model("threads", "Article")
+    Comment = apps.get_model("threads", "Comment")
+    Participant = apps.get_model("people", "Participant")
+    using = Participant.objects.db
+    blogs: dict[int, set[int]] = {pk: set() for pk in batch}
+    pairs = (
+        Comment.objects.filter(is_public=True, article__is_public=True, author__in=batch)
+        .exclude(kind__in=LINK_KINDS)
+        .order_by()
+        .values_list("author_id", "article__blog_id")
+        .distinct()
+    )
+    wrote = (
+        Article.objects.filter(is_public=True, author__in=batch)
+        .order_by()
+        .values_list("author_id", "blog_id")
+        .distinct()
+    )
+    for pk, blog in [*pairs, *wrote]:
+        blogs[pk].add(blog)
+    answered = _answer_counts(batch, answered=True, using=using)
+    answerers = _answer_counts(batch, answered=False, using=using)
+    others = {o for counts in (*answered.values(), *answerers.values()) for o in counts}
+    names: dict[int, str] = {}
+    for chunk in _batches(others):
+        names.update(Participant.objects.filter(pk__in=chunk).values_list("pk", "name"))
+
+    def top(counts: dict[int, int]) -> list[list[int]]:
+        ranked = sorted(
+            (pk for pk in counts if pk in names), key=lambda pk: (-counts[pk], names[pk].casefold())
+        )
+        return [[pk, counts[pk]] for pk in ranked[:ANSWER_TOP]]
+
+    fields = ["blog_ids", "answered", "answerers"]
+    changed = []
+    for person in Participant.objects.filter(pk__in=batch).only("pk", *fields):
+        values = {
+            "blog_ids": sorted(blogs.get(person.pk, ())),
+            "answered": top(answered.get(person.pk, {})),
+            "answerers": top(answerers.get(person.pk, {})),
+        }
+        if any(getattr(person, f) != v for f, v in values.items()):
+            for f, v in values.items():
+                setattr(person, f, v)
+            changed.append(person)
+    Participant.objects.bulk_update(changed, fields, batch_size=BATCH)
 
 
 def people_of_articles(article_ids: Iterable[int | None], apps=global_apps) -> set[int]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from people.models import Participant
@@ -100,6 +100,12 @@ class YearFilter(filters.NumberFilter):
     number is invalid (400), not an overflow in the date lookup."""
 
     field_class = forms.IntegerField
+
+
+def public_blogs():
+    """Blogs with a public article: one index probe per blog (EXISTS), not a DISTINCT over
+    every article."""
+    return Blog.objects.filter(Exists(Article.objects.filter(blog=OuterRef("pk"), is_public=True)))
 
 
 class ArticleFilter(ChosenByName, filters.FilterSet):
@@ -195,7 +201,7 @@ class CommentFilter(ChosenByName, filters.FilterSet):
     blog = filters.ModelChoiceFilter(
         label=_("Blog"),
         field_name="article__blog",
-        queryset=Blog.objects.filter(articles__is_public=True).distinct(),
+        queryset=public_blogs(),
         empty_label=_("Tous les blogs"),
     )
     year = YearFilter(
@@ -244,6 +250,8 @@ class CommentFilter(ChosenByName, filters.FilterSet):
             return CommentQuerySet.OLDEST
         if order == "-date":
             return CommentQuerySet.NEWEST
+        if self.form.cleaned_data.get("article") is not None:
+            return CommentQuerySet.THREAD
         return CommentQuerySet.READING
 
     def filter_queryset(self, queryset):
@@ -264,7 +272,7 @@ class ParticipantFilter(ChosenByName, filters.FilterSet):
     q = filters.CharFilter(label=_("Nom"), method="by_name", max_length=search.MAX_QUERY)
     blog = filters.ModelChoiceFilter(
         label=_("Blog"),
-        queryset=Blog.objects.filter(articles__is_public=True).distinct(),
+        queryset=public_blogs(),
         empty_label=_("Tous les blogs"),
         method="by_blog",
     )

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Count, F, Sum, TextField, Value, When
+from django.db.models import Case, Count, F, Q, Sum, TextField, Value, When, Window
 from django.db.models.functions import Cast, TruncMonth
 from django.urls import reverse
 from mptt.managers import TreeManager
@@ -93,6 +93,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def newest_first(self) -> ArticleQuerySet:
         return self.order_by(F("published_at").desc(nulls_last=True), "-pk")
+
+    # The articles in the order of /comments/ (CommentQuerySet.READING; index article_reading).
+    READING_ORDER = (F("published_at").desc(nulls_last=True), F("title").asc(), F("id").asc())
 
 
 class Article(models.Model):
@@ -196,6 +199,9 @@ class CommentQuerySet(TreeQuerySet):
         Key("id", desc=True),
     )
     OLDEST = (Key("posted_at", nullable=True, type=datetime), Key("position"), Key("id"))
+    # READING within one article: its columns are the same on every row, so the index
+    # (article, tree_id, lft) gives the order without sorting the thread.
+    THREAD = (Key("tree_id"), Key("lft"))
 
     def reading_order(self) -> CommentQuerySet:
         """Thread by thread (newest article first), each in reading order."""
@@ -207,12 +213,88 @@ class CommentQuerySet(TreeQuerySet):
     def oldest_first(self) -> CommentQuerySet:
         return paging.order(self, self.OLDEST)
 
+    # What a list row never shows: the HTML copy of a WXR text, the suggestion's cues.
+    LIST_DEFERRED = ("body_html", "auto_cues", "stance_cue", "date_raw")
+
     def for_listing(self) -> CommentQuerySet:
-        """Public comments with what a list of hits shows: article, blog, author, and the
-        comment each one answers (which may be hidden: the template then says so)."""
-        return self.public().select_related(
-            "article", "article__blog", "author", "parent", "parent__author"
+        """Public comments as list rows: the comment table only (joined to the article
+        where a filter or the sort needs it). What a row shows of its article, blog,
+        author and the comment it answers comes after, for the page only
+        (``attach_display``): joined here, the database built every candidate row with
+        four joins before the LIMIT."""
+        return self.public().defer(*self.LIST_DEFERRED)
+
+    def attach_display(self, comments: list[Comment]) -> list[Comment]:
+        """Give a page of list rows their article (with its blog's name), author, and
+        parent (with its author), in three queries whatever the page's size."""
+        from people.models import Participant
+
+        comments = list(comments)
+        if not comments:
+            return comments
+        articles = (
+            Article.objects.select_related("blog")
+            .only("id", "slug", "title", "is_public", "published_at", "blog_id", "blog__name")
+            .in_bulk({c.article_id for c in comments})
         )
+        parents = (
+            Comment.objects.defer(*self.LIST_DEFERRED)
+            .filter(pk__in={c.parent_id for c in comments if c.parent_id})
+            .in_bulk()
+        )
+        rows = [*comments, *parents.values()]
+        people = Participant.objects.in_bulk({c.author_id for c in rows if c.author_id})
+        article, parent, author = (
+            Comment._meta.get_field(f) for f in ("article", "parent", "author")
+        )
+        for c in rows:
+            if c.article_id in articles:
+                article.set_cached_value(c, articles[c.article_id])
+            author.set_cached_value(c, people.get(c.author_id))
+        for c in comments:
+            if c.parent_id in parents:
+                parent.set_cached_value(c, parents[c.parent_id])
+        return comments
+
+    def listing_page(self, keys: tuple[Key, ...], params, per_page: int, *, filtered: bool):
+        """One page of this list (threads.paging) with its rows' display data. Unfiltered
+        in reading order, a deep page is located from the articles' stored counts."""
+        locate = self.reading_boundary if not filtered and keys == self.READING else None
+        page = paging.paginate(
+            self,
+            keys,
+            params,
+            per_page,
+            locate=locate,
+            total=lambda: self.listing_count(filtered=filtered),
+            prepare=self.attach_display,
+        )
+        return page
+
+    def reading_boundary(self, index: int) -> list | None:
+        """The READING key of the public comment at ``index`` of the unfiltered list, from
+        stored counts: the article holding it by a running sum of the articles'
+        ``n_comments`` (one row per article, not per comment), then its place in that
+        thread through the (article, tree_id, lft) index. None if the counts are off."""
+        running = Window(Sum("n_comments"), order_by=ArticleQuerySet.READING_ORDER)
+        found = (
+            Article.objects.public()
+            .annotate(upto=running)
+            .filter(upto__gt=index)
+            .order_by(*ArticleQuerySet.READING_ORDER)
+            .values_list("pk", "published_at", "title", "upto", "n_comments")
+            .first()
+        )
+        if found is None:
+            return None
+        pk, published_at, title, upto, n = found
+        offset = index - (upto - n)
+        place = list(
+            Comment.objects.filter(article_id=pk, is_public=True)
+            .order_by("tree_id", "lft")
+            .values_list("tree_id", "lft")[offset : offset + 1]
+        )
+        return [published_at, title, pk, *place[0]] if place else None
 
     LIST_COUNT_CAP = 2000  # a filtered list counts at most this many rows
 
@@ -227,7 +309,7 @@ class CommentQuerySet(TreeQuerySet):
     def stance_counts(self) -> dict[str, int]:
         """{stance: count} over this queryset, every stance present (zeros included)."""
         counts = dict.fromkeys(Stance.values, 0)
-        for stance, n in self.order_by().values_list("stance").annotate(n=Count("pk")):
+        for stance, n in self.order_by().values_list("stance").annotate(n=Count("*")):
             counts[stance] = n
         return counts
 
@@ -387,6 +469,31 @@ class Comment(MPTTModel):
             models.Index(fields=["stance", "posted_at"], name="comment_stance_date"),
             models.Index(fields=["author", "posted_at"], name="comment_author_date"),
             models.Index(fields=["kind", "posted_at"], name="comment_kind_date"),
+            # /comments/ in reading order walks the articles in order and probes each one
+            # for its public comments matching the filters: these make every probe an
+            # index range, so a filter costs per article visited, not per comment.
+            models.Index(
+                fields=["article", "tree_id", "lft"],
+                condition=Q(is_public=True),
+                name="comment_public_tree",
+            ),
+            models.Index(
+                fields=["article", "posted_at"],
+                condition=Q(is_public=True),
+                name="comment_public_date",
+            ),
+            models.Index(
+                fields=["article", "stance", "posted_at"],
+                condition=Q(is_public=True),
+                name="comment_public_stance",
+            ),
+            models.Index(
+                fields=["article", "kind", "posted_at"],
+                condition=Q(is_public=True),
+                name="comment_public_kind",
+            ),
+            # A participant's page reads its own covering index, comment_public_author
+            # (migration 0009, in each database's syntax: SQLite has no INCLUDE).
         ]
 
     def __str__(self) -> str:

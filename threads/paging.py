@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -119,6 +120,37 @@ def after(keys: tuple[Key, ...], values: list) -> Q | None:
     return condition
 
 
+def ranges_after(keys: tuple[Key, ...], values: list) -> list[Q]:
+    """``after`` as disjoint conditions, in the order of their rows: the rest of the
+    current group of the longest shared prefix first, then ever broader ones, the NULLs
+    of a nullable column last. Each is equalities then one range, which an index reads
+    as one range scan (an OR over them, as ``after`` is, makes PostgreSQL filter every
+    row from the start of the index instead)."""
+    ranges: list[Q] = []
+    equal = Q()
+    for key, value in zip(keys, values, strict=True):
+        if value is not None:
+            beyond = [equal & Q(**{f"{key.field}__{'lt' if key.desc else 'gt'}": value})]
+            if key.nullable:
+                beyond.append(equal & Q(**{f"{key.field}__isnull": True}))
+            ranges.append(beyond)
+            equal &= Q(**{key.field: value})
+        else:  # in the NULLs, which come last: only the next columns can move on
+            equal &= Q(**{f"{key.field}__isnull": True})
+    return [condition for beyond in reversed(ranges) for condition in beyond]
+
+
+def rows_after(queryset: QuerySet, keys: tuple[Key, ...], values: list, limit: int, narrow=False):
+    """Up to ``limit`` rows strictly after ``values``, range by range (``ranges_after``):
+    most pages are filled by the first one or two."""
+    rows: list = []
+    for condition in ranges_after(keys, values):
+        rows += _rows(queryset.filter(condition), limit - len(rows), narrow)
+        if len(rows) >= limit:
+            break
+    return rows
+
+
 @dataclass
 class Page:
     """What includes/pagination.html shows: ``number`` is None on a cursor page; the
@@ -152,26 +184,77 @@ def _href(params, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def paginate(queryset: QuerySet, keys: tuple[Key, ...], params, per_page: int) -> Page:
+def reverse_order(queryset: QuerySet, keys: tuple[Key, ...]) -> QuerySet:
+    """``queryset`` in the opposite order of ``keys`` (NULLs first), for the last page."""
+    expressions = []
+    for key in keys:
+        f = F(key.field)
+        if key.nullable:
+            expressions.append(f.asc(nulls_first=True) if key.desc else f.desc(nulls_first=True))
+        else:
+            expressions.append(f.asc() if key.desc else f.desc())
+    return queryset.order_by(*expressions)
+
+
+def boundary(queryset: QuerySet, keys: tuple[Key, ...], index: int) -> list | None:
+    """The sort key of the row at ``index`` (0-based) in the order of ``keys``, None past
+    the end: only the key columns are read (from the index when it covers them), not
+    the rows before it."""
+    fields = [k.field for k in keys]
+    found = list(order(queryset, keys).values_list(*fields)[index : index + 1])
+    return list(found[0]) if found else None
+
+
+def paginate(
+    queryset: QuerySet,
+    keys: tuple[Key, ...],
+    params,
+    per_page: int,
+    *,
+    locate: Callable[[int], list | None] | None = None,
+    total: Callable[[], tuple[int, bool]] | None = None,
+    prepare: Callable[[list], object] | None = None,
+    narrow: bool = False,
+) -> Page:
     """One page of ``queryset`` in the order of ``keys``, from the request's ``page`` or
     ``cursor`` parameter (``params``: request.GET). A page number that is not a positive
-    integer, or past the end, is a 404, as with Django's paginator; a cursor that is not
-    one is a 400."""
+    integer (or "last"), or past the end, is a 404, as with Django's paginator; a cursor
+    that is not one is a 400.
+
+    A deep ``?page=N`` is not an OFFSET over whole rows: the sort key of the row before
+    the page is found first (``locate(index)``, e.g. from stored counts, else
+    ``boundary``), then the page is read after it like a cursor page. ``?page=last``
+    needs the list's size: ``total()`` gives (count, capped); when capped, the last rows
+    are read in the opposite order. ``prepare(rows)`` is called on the rows read (e.g.
+    to attach their display data) before the page's links are made from them. With
+    ``narrow``, the page's ids are found first and its rows read by id: the sort then
+    carries the key columns only (for a sort that cannot come from an index)."""
     queryset = order(queryset, keys)
     cursor = params.get("cursor")
     number: int | None = None
+    raw = params.get("page") or "1"
     if cursor:
-        condition = after(keys, decode(keys, cursor))
-        rows = [] if condition is None else list(queryset.filter(condition)[: per_page + 1])
+        rows = rows_after(queryset, keys, decode(keys, cursor), per_page + 1, narrow)
+    elif raw == "last" and total is not None:
+        count, capped = total()
+        if capped:
+            last = _rows(reverse_order(queryset, keys), per_page, narrow)[::-1]
+            if prepare is not None:
+                prepare(last)
+            page = Page(last, None)
+            page.first_href = _href(params, page=None, cursor=None)
+            return page
+        number = max(1, -(-count // per_page))
+        rows = _numbered(queryset, keys, number, per_page, locate, narrow)
     else:
-        raw = params.get("page") or "1"
         if not raw.isdigit() or len(raw) > 9 or int(raw) < 1:
             raise Http404("page invalide")
         number = int(raw)
-        start = (number - 1) * per_page
-        rows = list(queryset[start : start + per_page + 1])
+        rows = _numbered(queryset, keys, number, per_page, locate, narrow)
         if not rows and number > 1:
             raise Http404("page vide")
+    if prepare is not None:
+        prepare(rows)
     page = Page(rows[:per_page], number)
     if len(rows) > per_page:
         if number is not None and number < NUMBERED:
@@ -183,6 +266,30 @@ def paginate(queryset: QuerySet, keys: tuple[Key, ...], params, per_page: int) -
     elif number is None:
         page.first_href = _href(params, page=None, cursor=None)
     return page
+
+
+SHALLOW = NUMBERED * 50  # rows an OFFSET may skip; deeper, the boundary key is found first
+
+
+def _rows(queryset: QuerySet, limit: int, narrow: bool, start: int = 0) -> list:
+    if not narrow:
+        return list(queryset[start : start + limit])
+    ids = list(queryset.values_list("pk", flat=True)[start : start + limit])
+    found = queryset.order_by().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
+
+
+def _numbered(queryset, keys, number: int, per_page: int, locate, narrow: bool = False) -> list:
+    """The rows of page ``number`` and one more (which says there is a next page)."""
+    start = (number - 1) * per_page
+    if start <= SHALLOW:
+        return _rows(queryset, per_page + 1, narrow, start)
+    values = locate(start - 1) if locate is not None else None
+    if values is None:
+        values = boundary(queryset, keys, start - 1)
+    if values is None:
+        return []
+    return rows_after(queryset, keys, values, per_page + 1, narrow)
 
 
 def count_upto(queryset: QuerySet, cap: int) -> tuple[int, bool]:

@@ -244,16 +244,33 @@ def matching(qs: QuerySet, query: str, *, rank: bool = False) -> QuerySet:
     return qs
 
 
-def ranked(qs: QuerySet, query: str, limit: int | None = None) -> QuerySet:
-    """Matches of ``query`` among ``qs``, ranked, taken from at most ``limit`` + 1
-    candidates (found through the index, unranked): the page ranks a bounded set, and
-    its count says "more than ``limit``" past it."""
+def ranked(qs: QuerySet, query: str, limit: int | None = None) -> list[int]:
+    """The ids of the matches of ``query`` among ``qs``, best first, taken from at most
+    ``limit`` + 1 candidates (found through the index, unranked): the page ranks a
+    bounded set, and its count says "more than ``limit``" past it. The rows of the page
+    shown are read afterwards, by id (``in_order``).
+
+    On PostgreSQL each candidate comes with its rank in the same query (ties by id); the
+    fallback keeps the queryset's own order among the candidates."""
     limit = CANDIDATES if limit is None else limit
-    # Fetched first, as ids: the tsvector column is named by its table, which a subquery
-    # would take for the outer query's (a correlated subquery, run once per row).
+    if full_text():
+        from django.contrib.postgres.search import SearchRank
+
+        found = (
+            matching(qs, query)
+            .annotate(rank=SearchRank(F("search_vector"), _tsquery(query)))
+            .order_by()
+            .values_list("pk", "rank")[: limit + 1]
+        )
+        return [pk for pk, _rank in sorted(found, key=lambda row: (-row[1], row[0]))]
     candidates = list(matching(qs, query).order_by().values_list("pk", flat=True)[: limit + 1])
-    bounded = qs.filter(pk__in=candidates)
-    return matching(bounded, query, rank=True)
+    return list(qs.filter(pk__in=candidates).values_list("pk", flat=True))
+
+
+def in_order(qs: QuerySet, ids: list[int]) -> list:
+    """The rows of ``qs`` with these ids, in the order of ``ids`` (one query)."""
+    rows = qs.in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
 
 
 # --- excerpts ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from threads import paging, search
+from threads import search
 from threads.filters import ArticleFilter, CommentFilter
 from threads.models import AddresseeLink, Article, Comment, CommentQuerySet
 from threads.thread_page import render_thread
@@ -134,12 +134,12 @@ class CommentListView(CheckedFilterView):
         data = self.filterset.form.cleaned_data if valid else {}
         keys = self.filterset.order_keys() if valid else CommentQuerySet.READING
         queryset = context["object_list"]
-        page = paging.paginate(queryset, keys, self.request.GET, self.per_page)
+        filtered = _active(self.filterset, ignore={"order"})
+        page = queryset.listing_page(keys, self.request.GET, self.per_page, filtered=bool(filtered))
         comments = page.object_list
         _attach_answers(comments)
         if data.get("q"):
             search.highlight_page(comments, data["q"])
-        filtered = _active(self.filterset, ignore={"order"})
         count, capped = queryset.listing_count(filtered=bool(filtered))
         context.update(
             comments=comments, page_obj=page, count=count, count_capped=capped, filtered=filtered
@@ -184,13 +184,16 @@ class SearchView(TemplateView):
         )
         if not query or too_long:
             return context
-        # Ranked among a bounded set of candidates, excerpts for the page shown only.
-        articles = list(
-            search.ranked(Article.objects.public().select_related("blog", "author"), query)[:10]
+        # Ranked among a bounded set of candidates, rows and excerpts for the page shown only.
+        public = Article.objects.public()
+        articles = search.in_order(
+            public.select_related("blog", "author"), search.ranked(public, query)[:10]
         )
-        comments = search.ranked(Comment.objects.for_listing().tree_order(), query)
-        page = Paginator(comments, self.paginate_by).get_page(self.request.GET.get("page"))
-        hits = list(page.object_list)
+        ids = search.ranked(Comment.objects.for_listing().tree_order(), query)
+        page = Paginator(ids, self.paginate_by).get_page(self.request.GET.get("page"))
+        hits = Comment.objects.attach_display(
+            search.in_order(Comment.objects.for_listing(), list(page.object_list))
+        )
         search.highlight_page(articles, query)
         search.highlight_page(hits, query)
         _attach_answers(hits)
@@ -198,7 +201,7 @@ class SearchView(TemplateView):
             articles=articles,
             page_obj=page,
             comments=hits,
-            count_capped=page.paginator.count > search.CANDIDATES,
+            count_capped=len(ids) > search.CANDIDATES,
             candidates=search.CANDIDATES,
         )
         return context

@@ -107,13 +107,15 @@ def busiest() -> Participant:
 
 def list_urls() -> dict[str, str]:
     comment = Comment.objects.public().order_by("pk").first()
+    # A year with comments in both archives: an empty page reads no display data.
+    year = Comment.objects.public().filter(posted_at__isnull=False).order_by("pk").first()
     return {
         "home": "/",
         "home by comments": "/?sort=-comments",
         "comments": "/comments/",
         "stance": "/comments/?stance=disagree",
         "stance and kind": "/comments/?stance=disagree&stance=agree&kind=comment",
-        "year": "/comments/?year=2012",
+        "year": f"/comments/?year={year.posted_at.year}",
         "newest": "/comments/?order=-date",
         "page 2": "/comments/?page=2",
         "participant filter": f"/comments/?participant={busiest().slug}",
@@ -208,6 +210,100 @@ def test_keyset_pagination_walks_every_comment_exactly_once(query, keys):
         assert len(expected_ids) > NUMBERED * 50 and cursors > 0  # past the numbered pages
 
 
+def page_ids(client: Client, url: str) -> list[int]:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return [
+        int(n)
+        for n in re.findall(r'class="permalink" href="/comments/(\d+)/"', response.content.decode())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "keys"),
+    [("", CommentQuerySet.READING), ("order=-date&", CommentQuerySet.NEWEST)],
+)
+def test_deep_page_numbers_and_the_last_page_show_what_an_offset_would(query, keys):
+    generate(n_articles=9, per_article=150, n_people=40)
+    client = Client(HTTP_HOST="127.0.0.1")
+    expected = list(
+        Comment.objects.public()
+        .order_by(*(k.expression() for k in keys))
+        .values_list("pk", flat=True)
+    )
+    n_pages = -(-len(expected) // 50)
+    assert n_pages > NUMBERED + 2  # past the rows an OFFSET may skip
+    for number in (NUMBERED + 1, NUMBERED + 2, n_pages - 1, n_pages):
+        start = (number - 1) * 50
+        assert page_ids(client, f"/comments/?{query}page={number}") == expected[start : start + 50]
+    # A deep page is a few more small queries than a shallow one. In reading order it is
+    # located from the stored counts: no OFFSET past one thread (other sorts skip rows of
+    # their key columns only, threads.paging.boundary).
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"/comments/?{query}page={n_pages - 1}")
+    assert len(queries) <= 16
+    if keys == CommentQuerySet.READING:
+        offsets = [int(n) for q in queries for n in re.findall(r"OFFSET (\d+)", q["sql"])]
+        assert all(n < 150 for n in offsets), offsets
+    assert client.get(f"/comments/?{query}page={n_pages + 1}").status_code == 404
+    html = client.get(f"/comments/?{query}page=last").content.decode()
+    assert page_ids(client, f"/comments/?{query}page=last") == expected[(n_pages - 1) * 50 :]
+    assert f"Page {n_pages}" in html and 'rel="prev"' in html and 'rel="next"' not in html
+
+
+def test_last_page_of_a_list_too_long_to_count(monkeypatch):
+    generate(n_articles=4, per_article=100, n_people=20)
+    monkeypatch.setattr(CommentQuerySet, "LIST_COUNT_CAP", 30)
+    client = Client(HTTP_HOST="127.0.0.1")
+    expected = list(
+        Comment.objects.public()
+        .filter(stance="agree")
+        .order_by(*(k.expression() for k in CommentQuerySet.READING))
+        .values_list("pk", flat=True)
+    )
+    assert len(expected) > 30
+    html = client.get("/comments/?stance=agree&page=last").content.decode()
+    assert page_ids(client, "/comments/?stance=agree&page=last") == expected[-50:]
+    assert "plus de 30 commentaires" in html and 'rel="first"' in html
+    assert page_ids(client, "/comments/?page=last&stance=nuanced&stance=agree&kind=tweet") == []
+
+
+def test_one_article_lists_in_thread_order():
+    generate(n_articles=3, per_article=120, n_people=20)
+    article = Article.objects.order_by("pk")[1]
+    client = Client(HTTP_HOST="127.0.0.1")
+    ids, _cursors = walk(client, f"/comments/?article={article.slug}")
+    assert ids == list(
+        Comment.objects.public().filter(article=article).tree_order().values_list("pk", flat=True)
+    )
+
+
+def test_a_participants_pages_walk_their_comments_in_contribution_order():
+    from people.views import CONTRIBUTION_ORDER, ParticipantDetailView
+
+    generate(n_articles=6, per_article=150, n_people=3)
+    person = busiest()
+    expected = list(
+        Comment.objects.public()
+        .filter(author=person)
+        .order_by(*(k.expression() for k in CONTRIBUTION_ORDER))
+        .values_list("pk", flat=True)
+    )
+    per_page = ParticipantDetailView.per_page
+    assert len(expected) > NUMBERED * per_page // 10  # several pages
+    client = Client(HTTP_HOST="127.0.0.1")
+    ids, url = [], person.get_absolute_url()
+    while url:
+        html = client.get(url).content.decode()
+        ids += [int(n) for n in re.findall(r'class="permalink" href="/comments/(\d+)/"', html)]
+        found = re.search(r'rel="next" href="([^"]+)"', html)
+        url = person.get_absolute_url() + found.group(1).replace("&amp;", "&") if found else ""
+    assert ids == expected
+    last = client.get(person.get_absolute_url() + "?page=last").content.decode()
+    tail = expected[(len(expected) - 1) // per_page * per_page :]
+    assert [int(n) for n in re.findall(r'class="permalink" href="/comments/(\d+)/"', last)] == tail
+
+
 def test_old_page_numbers_still_work_and_bad_cursors_are_400():
     generate(n_articles=2, per_article=60, n_people=10)
     client = Client(HTTP_HOST="127.0.0.1")
@@ -258,6 +354,28 @@ def assert_counts_right() -> None:
         stored = (p.n_comments, p.n_articles, p.n_contributions)
         want = people[p.pk]
         assert stored == (want["n_comments"], want["n_articles"], want["n_contributions"]), p
+    assert_lists_right()
+
+
+def assert_lists_right() -> None:
+    """The stored blogs and answer lists of every participant are what the live queries
+    (and a count by hand, for the blogs) give."""
+    blogs: dict[int, set[int]] = {}
+    for c in Comment.objects.public().exclude(kind__in=["pingback", "trackback"]):
+        if c.author_id:
+            blogs.setdefault(c.author_id, set()).add(c.article.blog_id)
+    for a in Article.objects.filter(is_public=True, author__isnull=False):
+        blogs.setdefault(a.author_id, set()).add(a.blog_id)
+    for p in Participant.objects.all():
+        assert p.blog_ids == sorted(blogs.get(p.pk, ())), p
+        for stored, live in (
+            (p.answered, Participant.objects.answered_by(p)[:10]),
+            (p.answerers, Participant.objects.answering(p)[:10]),
+        ):
+            live = [[q.pk, n] for q, n in live]
+            assert [n for _pk, n in stored] == [n for _pk, n in live], p
+            if len(live) < 10:  # equal names may tie in any order
+                assert sorted(stored) == sorted(live), p
 
 
 def test_counts_right_after_import_and_unchanged_reimport():

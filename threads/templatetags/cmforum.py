@@ -352,3 +352,27 @@ def language_url(context, code: str) -> str:
     if request is None:
         return "/" if code == "fr" else f"/{code}/"
     return translate_url(request.get_full_path(), code)
+
+
+@register.simple_tag
+def hits(comments):
+    """The rows of a comment list, rendered in Python (threads.list_rows)."""
+    from threads.list_rows import render_hits
+
+    return render_hits(comments)
+
+
+@register.simple_tag
+def context_rows(comments, indent=False):
+    """A comment page's ancestors (``indent``: by depth) or replies (threads.list_rows)."""
+    from threads.list_rows import render_context
+
+    return render_context(comments, indent=indent)
+
+
+@register.simple_tag
+def contributions(comments):
+    """A participant's page of comments, grouped by article (threads.list_rows)."""
+    from threads.list_rows import render_contributions
+
+    return render_contributions(comments)
