@@ -7,7 +7,8 @@
 ``pages`` times every thread, list, filter, participant and search page through Django's
 test Client (the whole middleware stack, no network), and the thread pages' reference:
 the same rows by raw SQL, rendered by plain Python with html.escape. ``info`` prints what
-the load test needs. Both print one JSON document on the last line of stdout."""
+the load test needs. ``--only REGEX`` times the pages whose label ("thread 1000",
+"/comments/<id>/ (deepest)", …) matches. Both print one JSON document on the last line of stdout."""
 
 from __future__ import annotations
 
@@ -185,9 +186,10 @@ def pages(args: argparse.Namespace) -> dict:
     client = Client()
     result: dict = {"vendor": connection.vendor, "comments": Comment.objects.count(),
                     "threads": {}, "pages": []}  # fmt: skip
+    only = re.compile(args.only) if args.only else None
     for size in THREAD_SIZES:
         article = Article.objects.filter(slug=f"bench-thread-{size}").first()
-        if article is None:
+        if article is None or (only and not only.search(f"thread {size}")):
             continue
         url = article.get_absolute_url()
         fetch = get(client, url)
@@ -211,7 +213,7 @@ def pages(args: argparse.Namespace) -> dict:
                 dump.append({"author": c.author_as_written, "text": c.body,
                              "parent": index.get(c.parent_id), "created": created})  # fmt: skip
             Path(args.isso_out).write_text(json.dumps(dump, ensure_ascii=False), "utf-8")
-    queue = list_pages()
+    queue = [p for p in list_pages() if not only or only.search(p[0])]
     while queue:
         label, url, kind = queue.pop(0)
         entry = {"label": label, "url": url, "kind": kind}
@@ -251,6 +253,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--budget", type=float, default=20.0, help="seconds per page at most")
     parser.add_argument("--isso-out", default="")
+    parser.add_argument(
+        "--only", default="", help="time only the pages whose label matches this regex"
+    )
     args = parser.parse_args()
     out = pages(args) if args.mode == "pages" else info()
     print(json.dumps(out))
