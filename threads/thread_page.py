@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from html import escape
 from operator import itemgetter
 
-from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -62,9 +61,11 @@ REPLIES_END = "</ol></details></li>"
 
 @dataclass
 class Thread:
-    """A rendered thread and the counts its page heading shows."""
+    """A rendered thread and the counts its page heading shows. ``html`` is safe markup
+    (every value in it escaped or sanitised), as a plain str: the view splices it into
+    the page without copying it into a SafeString."""
 
-    html: SafeString
+    html: str
     n_comments: int = 0
     n_dated: int = 0
     n_participants: int = 0
@@ -304,7 +305,7 @@ def render_thread(thread: ThreadRows, order: str, people_base: str, comment_base
     authors = set(map(itemgetter(R_AUTHOR_ID), live))
     authors.discard(None)
     return Thread(
-        html=SafeString(html),
+        html=html,
         n_comments=len(live),
         n_dated=len(live) - list(map(itemgetter(R_POSTED), live)).count(None),
         n_participants=len(authors),
