@@ -14,6 +14,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from threads import paging, search
+from threads.cards import CardRenderer
 from threads.filters import ArticleFilter, CommentFilter
 from threads.models import AddresseeLink, Article, Comment, CommentQuerySet
 from threads.thread_page import render_thread
@@ -136,7 +137,14 @@ class CommentDetailView(DetailView):
             target = link.target
             if target.is_public and not shown[link.source_id].placeholder:
                 shown[link.source_id].addressees.append(target)
-        context.update(ancestors=ancestors, replies=replies)
+        cards = CardRenderer(comment.article)
+        context.update(
+            ancestors=ancestors,
+            replies=replies,
+            ancestors_html=SafeString(cards.ancestors(ancestors)),
+            comment_html=SafeString(cards.card(comment, full=True, focus=True, anchor=True)),
+            replies_html=SafeString(cards.replies(replies)),
+        )
         return context
 
 
