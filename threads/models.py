@@ -358,7 +358,10 @@ def utc_moment(value: str | datetime | None) -> datetime | None:
     if value is None:
         return None
     if isinstance(value, str):
-        value = datetime.fromisoformat(value)
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:  # a SQLite value written with its offset, which UTCText adds again
+            value = datetime.fromisoformat(value.removesuffix("+00:00"))
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 

@@ -134,3 +134,22 @@ def test_comment_page_cards_are_the_include_byte_for_byte(thread):
         for flags in ({}, {"full": True, "focus": True, "anchor": True}):
             expected = render_to_string("includes/comment.html", {"comment": c, **flags})
             assert cards.card(c, **flags) == expected, (c.pk, flags)
+
+
+def test_thread_dates_read_as_utc_text_are_the_moments():
+    from datetime import UTC, datetime
+
+    from threads.models import utc_moment
+    from threads.templatetags.cmforum import MomentFormatter
+
+    moment = datetime(2011, 3, 27, 1, 30, 5, 250, tzinfo=UTC)  # the night clocks change
+    for text in (
+        "2011-03-27 01:30:05.000250+00:00",  # PostgreSQL's to_char
+        "2011-03-27 01:30:05.000250",  # naive UTC
+        "2011-03-27 01:30:05.000250+00:00+00:00",  # SQLite text that had an offset already
+    ):
+        assert utc_moment(text) == moment
+    assert utc_moment(moment) == moment and utc_moment(None) is None
+    when = MomentFormatter()
+    assert when.utc_text("2011-03-27 01:30:05.000250+00:00") == when(moment)
+    assert 'datetime="2011-03-27T03:30:05.000250+02:00">27 mars 2011 à 03:30<' in when(moment)

@@ -4,7 +4,7 @@ comment authors, comment bodies, the stance bar and the activity sparkline."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from html import escape as html_escape
 from urllib.parse import urlsplit
 
@@ -18,6 +18,8 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from threads.models import utc_moment
 
 register = template.Library()
 
@@ -142,14 +144,10 @@ class MomentFormatter:
 
     def utc_text(self, value: str | datetime | None) -> str:
         """The same markup (a plain str) for a UTC moment written as ISO text ("2010-05-16
-        12:03:00.000000", what threads.models.UTCText selects) or an aware datetime."""
+        12:03:00.000000+00:00", what threads.models.UTCText selects) or a datetime."""
         if value is None:
             return ""
-        if isinstance(value, str):
-            value = datetime.fromisoformat(value)
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return self.local_html(value.astimezone(self.zone))
+        return self.local_html(utc_moment(value).astimezone(self.zone))
 
     def local_html(self, local: datetime) -> str:
         if self.template is not None:
