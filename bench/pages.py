@@ -7,7 +7,8 @@
 ``pages`` times every thread, list, filter, participant and search page through Django's
 test Client (the whole middleware stack, no network), and the thread pages' reference:
 the same rows by raw SQL, rendered by plain Python with html.escape. ``info`` prints what
-the load test needs. Both print one JSON document on the last line of stdout."""
+the load test needs. ``--only REGEX`` times the pages whose label ("thread 1000",
+"/comments/<id>/ (deepest)", …) matches. Both print one JSON document on the last line of stdout."""
 
 from __future__ import annotations
 
@@ -191,7 +192,7 @@ def pages(args: argparse.Namespace) -> dict:
         if only and not only.search(f"thread {size}"):
             continue
         article = Article.objects.filter(slug=f"bench-thread-{size}").first()
-        if article is None:
+        if article is None or (only and not only.search(f"thread {size}")):
             continue
         url = article.get_absolute_url()
         fetch = get(client, url)
@@ -215,7 +216,7 @@ def pages(args: argparse.Namespace) -> dict:
                 dump.append({"author": c.author_as_written, "text": c.body,
                              "parent": index.get(c.parent_id), "created": created})  # fmt: skip
             Path(args.isso_out).write_text(json.dumps(dump, ensure_ascii=False), "utf-8")
-    queue = list_pages()
+    queue = [p for p in list_pages() if not only or only.search(p[0])]
     while queue:
         label, url, kind = queue.pop(0)
         if only and not only.search(label):

@@ -26,11 +26,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import pickle
 import secrets
+import zlib
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.filebased import FileBasedCache
+from django.core.files import locks
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
@@ -169,3 +174,53 @@ class PageCacheMiddleware:
                 logger.exception("page cache unavailable")
             response["X-Cache"] = "miss"
         return response
+
+
+# --- the file cache ---------------------------------------------------------------------------
+
+
+def _loads(data: bytes):
+    # A pickle starts with PROTO (0x80); an entry that Django's FileBasedCache wrote (before
+    # this backend, or by another process) is a zlib stream, which starts with 0x78.
+    if data[:1] == b"\x78":
+        data = zlib.decompress(data)
+    return pickle.loads(data)
+
+
+class FileCache(FileBasedCache):
+    """Django's file cache, its entries not compressed: a page cache hit decompressed the
+    whole page (half a millisecond for a 160 kB thread, more than the rest of the hit),
+    and a miss compressed it (about a second for the 8 MB of a 10,000-comment thread).
+    Entries take more disk (MAX_ENTRIES bounds how many); compressed ones are still read."""
+
+    def get(self, key, default=None, version=None):
+        fname = self._key_to_file(key, version)
+        try:
+            with open(fname, "rb") as f:
+                if not self._is_expired(f):
+                    return _loads(f.read())
+        except FileNotFoundError:
+            pass
+        return default
+
+    def _write_content(self, file, timeout, value):
+        expiry = self.get_backend_timeout(timeout)
+        file.write(pickle.dumps(expiry, self.pickle_protocol))
+        file.write(pickle.dumps(value, self.pickle_protocol))
+
+    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
+        try:
+            with open(self._key_to_file(key, version), "r+b") as f:
+                try:
+                    locks.lock(f, locks.LOCK_EX)
+                    if self._is_expired(f):
+                        return False
+                    previous_value = _loads(f.read())
+                    f.seek(0)
+                    self._write_content(f, timeout, previous_value)
+                    f.truncate()
+                    return True
+                finally:
+                    locks.unlock(f)
+        except FileNotFoundError:
+            return False

@@ -4,9 +4,12 @@ threads.models and people.models, filters in threads.filters, search in threads.
 
 from __future__ import annotations
 
+import secrets
+
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -57,7 +60,16 @@ def _active(filterset, ignore=frozenset()) -> int:
     )
 
 
+# Where the comments go in the rendered thread page: a comment that no content can contain
+# (the article's text is escaped, its HTML sanitised without comments; and it is random).
+THREAD_MARK = f"<!--thread-{secrets.token_hex(8)}-->"
+
+
 class ArticleDetailView(DetailView):
+    """The comments' markup (megabytes for the largest threads) is spliced into the
+    rendered page as UTF-8 bytes, once: through the template it would be copied by every
+    nested block's join and again by each SafeString."""
+
     template_name = "threads/article_detail.html"
 
     def get_queryset(self):
@@ -72,15 +84,27 @@ class ArticleDetailView(DetailView):
             people_base=reverse("people:detail", args=["x"])[:-2],  # "/people/" or "/en/people/"
             comment_base=reverse("threads:comment", args=[0])[:-2],
         )
+        self.thread_html = thread.html
         context.update(
             order=order,
-            thread=thread.html,
+            thread=SafeString(THREAD_MARK) if thread.html else "",
             n_comments=thread.n_comments,
             n_dated=thread.n_dated,
             n_participants=thread.n_participants,
             stance_counts=thread.stance_counts,
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.thread_html:
+            response.add_post_render_callback(self._splice)
+        return response
+
+    def _splice(self, response) -> None:
+        head, mark, tail = response.content.partition(THREAD_MARK.encode())
+        if mark:
+            response.content = b"".join((head, self.thread_html.encode(response.charset), tail))
 
 
 class CommentDetailView(DetailView):

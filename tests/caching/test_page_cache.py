@@ -346,3 +346,41 @@ def test_on_redis_a_curation_and_a_merge_invalidate(texts, on_redis, client, cur
     new = Stance.NEUTRAL if comment.stance != Stance.NEUTRAL else Stance.AGREE
     staff.post(COMMENTS_ADMIN, {"action": f"stance_{new}", "_selected_action": [comment.pk]})
     assert_shows_new_data(client, on_redis, url, before)
+
+
+# --- the file cache (the default without REDIS_URL) ---------------------------------------------
+
+
+@pytest.fixture
+def on_files(cached, tmp_path):
+    cached.CACHES = {"default": {"BACKEND": "cmforum.cache.FileCache", "LOCATION": str(tmp_path)}}
+    return cached
+
+
+@pytest.mark.django_db
+def test_on_files_a_page_is_served_from_the_cache_and_stored_uncompressed(
+    texts, on_files, client, tmp_path
+):
+    assert type(caches["default"]).__name__ == "FileCache"
+    url = thread_url()
+    first = get(client, url)
+    assert first["X-Cache"] == "miss"
+    second = get(client, url)
+    assert second["X-Cache"] == "hit" and second.content == first.content
+    # The page is in a file as it is: a hit decompresses nothing.
+    assert any(first.content in f.read_bytes() for f in tmp_path.glob("*.djcache"))
+
+
+def test_the_file_cache_reads_what_django_s_file_cache_wrote(tmp_path):
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    django_cache = FileBasedCache(str(tmp_path), {})
+    files = page_cache.FileCache(str(tmp_path), {})
+    value = (200, {"Content-Type": "text/html"}, b"<p>page</p>" * 100)
+    django_cache.set("old", value, 60)
+    assert files.get("old") == value
+    assert files.touch("old", 120) and files.get("old") == value
+    files.set("new", value, 60)
+    assert files.get("new") == value and files.get("missing", "none") == "none"
+    files.set("gone", value, -1)
+    assert files.get("gone") is None

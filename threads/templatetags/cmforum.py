@@ -19,6 +19,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from threads.models import utc_moment
+
 register = template.Library()
 
 MAX_INDENT = 6  # deeper replies are not indented further; a marker shows the depth
@@ -107,7 +109,11 @@ def fuzzy_date(moment: datetime | None, precision: str = "exact"):
 class MomentFormatter:
     """Exact dates and times of comments, formatted fast: month names and the pattern are
     translated once, not once per comment (Django's dateformat costs ~50 µs a date, too
-    much for a 10,000-comment thread)."""
+    much for a 10,000-comment thread), and the pattern becomes a positional str.format
+    template (a third of the cost of ``%`` with a dict)."""
+
+    _FIELDS = {"day": "{0}", "month": "{1}", "year": "{2}", "time": "{3:02d}:{4:02d}"}
+    _PLACEHOLDER = re.compile(r"%\((\w+)\)s|%%")
 
     def __init__(self) -> None:
         self.zone = timezone.get_current_timezone()
@@ -115,18 +121,47 @@ class MomentFormatter:
         self.months = {n: html_escape(str(name)) for n, name in MONTHS.items()}
         # Translators: a comment's date; English: "%(month)s %(day)s, %(year)s at %(time)s"
         self.pattern = html_escape(_("%(day)s %(month)s %(year)s à %(time)s"))
+        self.template = self._template(self.pattern)
+
+    @classmethod
+    def _template(cls, pattern: str) -> str | None:
+        """The pattern as a str.format template; None if it holds anything else than
+        the four names (then ``%`` formats it)."""
+        braced = pattern.replace("{", "{{").replace("}", "}}")
+        try:
+            template = cls._PLACEHOLDER.sub(
+                lambda m: cls._FIELDS[m.group(1)] if m.group(1) else "%", braced
+            )
+        except KeyError:
+            return None
+        return None if "%" in cls._PLACEHOLDER.sub("", braced) else template
 
     def __call__(self, value: datetime | None):
         if value is None:
             return ""
         local = value.astimezone(self.zone) if value.tzinfo is not None else value
-        text = self.pattern % {
-            "day": local.day,
-            "month": self.months[local.month],
-            "year": local.year,
-            "time": f"{local.hour:02d}:{local.minute:02d}",
-        }
-        return SafeString(f'<time datetime="{local.isoformat()}">{text}</time>')
+        return SafeString(self.local_html(local))
+
+    def utc_text(self, value: str | datetime | None) -> str:
+        """The same markup (a plain str) for a UTC moment written as ISO text ("2010-05-16
+        12:03:00.000000+00:00", what threads.models.UTCText selects) or a datetime."""
+        if value is None:
+            return ""
+        return self.local_html(utc_moment(value).astimezone(self.zone))
+
+    def local_html(self, local: datetime) -> str:
+        if self.template is not None:
+            text = self.template.format(
+                local.day, self.months[local.month], local.year, local.hour, local.minute
+            )
+        else:
+            text = self.pattern % {
+                "day": local.day,
+                "month": self.months[local.month],
+                "year": local.year,
+                "time": f"{local.hour:02d}:{local.minute:02d}",
+            }
+        return f'<time datetime="{local.isoformat()}">{text}</time>'
 
 
 @register.filter
@@ -172,9 +207,13 @@ def _link(match: re.Match) -> str:
 
 def render_text(text: str) -> str:
     """Plain text as HTML: escaped, paragraphs, line breaks, web addresses as links."""
-    text = html_escape(text.replace("\r\n", "\n").replace("\r", "\n").strip())
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = html_escape(text.strip())
     if "http" in text:
         text = _URL.sub(_link, text)
+    if "\n\n" not in text:  # one paragraph (most comments): no split
+        return "<p>" + text.replace("\n", "<br>") + "</p>" if text else ""
     paragraphs = [p for p in _PARAGRAPHS.split(text) if p.strip()]
     if not paragraphs:
         return ""
