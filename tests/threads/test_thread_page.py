@@ -110,32 +110,6 @@ def test_thread_queries_do_not_depend_on_what_it_shows(client, thread):
     assert "Aucun commentaire." in client.get(empty.get_absolute_url()).content.decode()
 
 
-def test_comment_page_cards_are_the_include_byte_for_byte(thread):
-    """threads.cards writes what includes/comment.html writes (the lists of other pages
-    still use the include): for every kind of card, hidden parents, addressees, stances."""
-    from django.template.loader import render_to_string
-
-    from threads.cards import CardRenderer
-
-    first = Comment.objects.get(article=thread, position=0)
-    reply = Comment.objects.create(
-        article=thread, parent=first, position=20, content_hash="20",
-        author_as_written="O'Brien & <Cie>", body="Réponse\n\nen deux paragraphes",
-        posted_at="2011-03-27T01:30:00+00:00", stance="disagree", stance_source="curated",
-    )  # fmt: skip
-    comments = list(Comment.objects.filter(article=thread).select_related("author"))
-    for c in comments:
-        c.addressees = [first] if c.pk == reply.pk else []
-        c.placeholder = ""
-    gone = Comment.objects.get(pk=first.pk)
-    gone.placeholder, gone.addressees = "deleted", []
-    cards = CardRenderer(thread)
-    for c in [*comments, gone]:
-        for flags in ({}, {"full": True, "focus": True, "anchor": True}):
-            expected = render_to_string("includes/comment.html", {"comment": c, **flags})
-            assert cards.card(c, **flags) == expected, (c.pk, flags)
-
-
 def test_thread_dates_read_as_utc_text_are_the_moments():
     from datetime import UTC, datetime
 
