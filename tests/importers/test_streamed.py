@@ -25,11 +25,17 @@ from threads.archive import build_archive
 pytestmark = pytest.mark.django_db
 
 
+_ARCHIVE: dict = {}
+
+
 @pytest.fixture
 def archive() -> dict:
-    """The five texts and every real export, as one archive (the database holds them)."""
-    call_command("import_dump", str(FIXTURES), str(TESTDATA / "realworld"), verbosity=0)
-    return json.loads(json.dumps(build_archive()))
+    """The five texts and every real export, as one archive: built once (an import and an
+    export), then a copy for each test. The tests need the document, not the rows."""
+    if not _ARCHIVE:
+        call_command("import_dump", str(FIXTURES), str(TESTDATA / "realworld"), verbosity=0)
+        _ARCHIVE.update(json.loads(json.dumps(build_archive())))
+    return copy.deepcopy(_ARCHIVE)
 
 
 def write(tmp_path, doc: dict, name: str = "archive.json"):
