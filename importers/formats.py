@@ -11,6 +11,7 @@ import importlib
 from functools import cache
 from types import ModuleType
 
+from importers import diagnosis
 from importers.parsed import ParsedDump, ParseError
 
 FORMAT_MODULES: list[str] = [
@@ -27,6 +28,9 @@ XML_FORMATS = ("wxr", "disqus")
 # Formats that export a whole site: their comments' origin is the format and the site, so
 # two sites' exports (two Disqus forums, two WordPress blogs) never reconcile each other's.
 SITE_EXPORTS = frozenset({"wxr", "disqus"})
+# A saved web page: routed by what the file is (an HTML document), read from bytes so that
+# its declared charset is honoured.
+HTML_FORMAT = "html-page"
 
 
 @cache
@@ -46,35 +50,55 @@ def detect_format(text: str) -> str | None:
     return None
 
 
-def _unknown(names) -> ParseError:
-    return ParseError("no known format matches this file (tried: " + ", ".join(names) + ")")
+def module(format_name: str) -> ModuleType:
+    modules = _modules()
+    if format_name not in modules:
+        raise ParseError(f"unknown format {format_name!r} (known: " + ", ".join(modules) + ")")
+    return modules[format_name]
+
+
+def _no_format(what: str, nearest: str | None, parse_with, tried) -> ParseError:
+    """'no known format matches this file: it looks like …; as <nearest>: <its complaint>'."""
+    message = f"no known format matches this file: it looks like {what}"
+    if nearest in _modules():
+        try:
+            parse_with(_modules()[nearest])
+        except ParseError as error:
+            message += f"; read as {nearest}: {error}"
+    return ParseError(message + " (tried: " + ", ".join(tried) + ")")
 
 
 def parse_text(text: str, format_name: str | None = None) -> ParsedDump:
     """Parse `text` with the named format, or with the one detected."""
-    modules = _modules()
+    if format_name is not None:
+        return module(format_name).parse(text)
+    format_name = detect_format(text)
     if format_name is None:
-        format_name = detect_format(text)
-        if format_name is None:
-            raise _unknown(modules)
-    elif format_name not in modules:
-        raise ParseError(f"unknown format {format_name!r} (known: " + ", ".join(modules) + ")")
-    return modules[format_name].parse(text)
+        what, nearest = diagnosis.describe_text(text)
+        raise _no_format(what, nearest, lambda m: m.parse(text), _modules())
+    return _modules()[format_name].parse(text)
 
 
 def looks_like_xml(data: bytes) -> bool:
-    from importers.xmlsafe import head_text
-
-    return head_text(data, 512).lstrip("\ufeff \t\r\n").startswith("<")
+    return diagnosis.starts_like_markup(data)
 
 
 def parse_xml_bytes(data: bytes, format_name: str | None = None) -> ParsedDump:
     from importers.xmlsafe import head_text
 
+    if format_name is not None:
+        return module(format_name).parse_bytes(data)
+    head = head_text(data)
     modules = _modules()
+    format_name = next((n for n in XML_FORMATS if modules[n].detect(head)), None)
     if format_name is None:
-        head = head_text(data)
-        format_name = next((n for n in XML_FORMATS if modules[n].detect(head)), None)
-        if format_name is None:
-            raise _unknown(XML_FORMATS)
+        what, nearest = diagnosis.describe_xml(data)
+        raise _no_format(what, nearest, lambda m: m.parse_bytes(data), XML_FORMATS)
     return modules[format_name].parse_bytes(data)
+
+
+def parse_html_bytes(data: bytes) -> ParsedDump:
+    if HTML_FORMAT not in _modules():
+        raise ParseError("an HTML page, and no format here reads HTML pages")
+    html_module = _modules()[HTML_FORMAT]
+    return html_module.parse_bytes(data)

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from importers import formats
+from importers import diagnosis, formats
 from importers.parsed import ParsedDump, ParseError
 
 # What a file's extension promises, when it promises anything.
 TEXT_EXTENSIONS = {".txt", ".text"}
 XML_EXTENSIONS = {".xml", ".wxr"}
 JSON_EXTENSIONS = {".json"}
+HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 
 
 @dataclass
@@ -39,6 +40,8 @@ def decode_text(data: bytes) -> str:
     """UTF-8 text (a BOM is allowed); anything else is a ParseError saying where."""
     if not data.strip():
         raise ParseError("the file is empty; expected a blog dump, an export or an archive")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ParseError("UTF-16 text (it starts with a UTF-16 byte-order mark); expected UTF-8")
     nul = data.find(b"\x00")
     if nul != -1:
         line, column = _position(data, nul)
@@ -53,15 +56,28 @@ def decode_text(data: bytes) -> str:
 
 
 def parse_source(source: SourceFile, format_name: str | None = None) -> ParsedDump:
-    """Parse a file's bytes with the named or detected format. Raises ParseError."""
-    if formats.looks_like_xml(source.data) and format_name in (None, *formats.XML_FORMATS):
-        # XML parsers read bytes themselves so a declared encoding is honoured.
-        if not source.data.strip():
-            raise ParseError("the file is empty")
-        dump = formats.parse_xml_bytes(source.data, format_name)
+    """Parse a file's bytes with the named or detected format. Raises ParseError.
+
+    What the file is decides which parsers may read it: XML exports and HTML pages read
+    bytes (a declared encoding is honoured), text formats read UTF-8 text."""
+    data = source.data
+    if not data.strip():
+        raise ParseError("the file is empty; expected a blog dump, an export or an archive")
+    if kind := diagnosis.binary_kind(data):
+        raise ParseError(f"this is {kind}, not text; expected a blog dump, an export or an archive")
+    if format_name is not None:
+        module = formats.module(format_name)
+        if hasattr(module, "parse_bytes") and formats.looks_like_xml(data):
+            dump = module.parse_bytes(data)
+        else:
+            dump = module.parse(decode_text(data))
+    elif formats.looks_like_xml(data):
+        if diagnosis.is_html_page(data):
+            dump = formats.parse_html_bytes(data)
+        else:
+            dump = formats.parse_xml_bytes(data)
     else:
-        text = decode_text(source.data)
-        dump = formats.parse_text(text, format_name)
+        dump = formats.parse_text(decode_text(data))
     check_extension(source.path, dump.format)
     return dump
 
@@ -73,8 +89,14 @@ def check_extension(path: Path, format_name: str) -> None:
         expected = "a cmforum-json archive"
     elif suffix in XML_EXTENSIONS and format_name not in formats.XML_FORMATS:
         expected = "an XML export (" + ", ".join(formats.XML_FORMATS) + ")"
-    elif suffix in TEXT_EXTENSIONS and format_name in (*formats.XML_FORMATS, "cmforum-json"):
+    elif suffix in TEXT_EXTENSIONS and format_name in (
+        *formats.XML_FORMATS,
+        formats.HTML_FORMAT,
+        "cmforum-json",
+    ):
         expected = "a blog page dumped as text"
+    elif suffix in HTML_EXTENSIONS and format_name != formats.HTML_FORMAT:
+        expected = "a saved HTML page"
     if expected:
         raise ParseError(
             f"the name says {suffix} but the content is {format_name}; expected {expected}"
