@@ -35,7 +35,33 @@ from importers.textutils import (
 NAME = "indented-threads"
 
 # "Eric dit :" (WordPress "says:" in French); the colon is often after a no-break space.
-_HEADER = re.compile(r"^(?P<author>\S.{0,99}?)[ \t\xa0]+dit[ \t\xa0]*:$")
+# The name has no length limit: a pingback's is the citing post's title, often 200
+# characters with "»", "|", "?" and ":" in it.
+_HEADER = re.compile(r"^(?P<author>\S.*?)[ \t\xa0]+dit[ \t\xa0]*:$")
+# Prose also ends in "dit :" ("Il m'a dit :", "comme on dit :"): there the word before
+# "dit" is an auxiliary or a pronoun, which no name or post title ends with.
+_PROSE_BEFORE_DIT = frozenset(
+    "a ai as avait avais avaient avons avez ont aura aurait auraient j'ai m'a t'a l'a l'ai "
+    "m'ont l'ont m'avait l'avait on il elle ils elles je tu nous vous qui que qu'on se s'est "
+    "me te lui leur est suis es sont était ça cela".split()
+)
+
+
+def _header_author(text: str) -> str | None:
+    """The name in a "Name dit :" header, or None when the line is not one."""
+    match = _HEADER.match(text)
+    if match is None:
+        return None
+    words = match["author"].replace("\u2019", "'").split()
+    # Prose is lower case there ("m'a dit"), but a sentence may open on it ("On dit :");
+    # a name may be one capital letter ("A dit :").
+    if words[-1] in _PROSE_BEFORE_DIT or (
+        len(words) == 1 and len(words[0]) > 1 and words[0].lower() in _PROSE_BEFORE_DIT
+    ):
+        return None
+    return match["author"].strip()
+
+
 _POSTED = re.compile(r"^Posted\b(?P<rest>.*)$", re.IGNORECASE)
 _COUNT = re.compile(r"(?P<n>\d+)\s+(?:comments?|commentaires?)\b", re.IGNORECASE)
 _BY = re.compile(r"\bby\s+(?P<author>.+?)(?=\s+on\b|\s*·|$)", re.IGNORECASE)
@@ -44,7 +70,7 @@ _BY = re.compile(r"\bby\s+(?P<author>.+?)(?=\s+on\b|\s*·|$)", re.IGNORECASE)
 def _header_bullet(lines: list[str], i: int) -> bool:
     """A "• Name dit :" bullet whose text follows on deeper-indented lines."""
     match = BULLET.match(lines[i])
-    if match is None or not _HEADER.match(match["text"] or ""):
+    if match is None or _header_author(match["text"] or "") is None:
         return False
     j = next_content(lines, i)
     return (
@@ -115,10 +141,10 @@ def parse(text: str) -> ParsedDump:
     warnings: list[str] = []
     bullets = bullet_tree(lines, start, end)
     for n, bullet in enumerate(bullets):
-        header = _HEADER.match(bullet.text)
-        body_lines = bullet.body if header else [bullet.text, *bullet.body]
+        header = _header_author(bullet.text)
+        body_lines = bullet.body if header is not None else [bullet.text, *bullet.body]
         body = paragraphs(strip_page_furniture(body_lines))
-        if not body and not header:
+        if not body and header is None:
             # A bare "•" with nothing under it. The 000 dump ends on one: the next list item
             # (a comment, or the comment form) cut off by the dump's truncation. It has no
             # author and no text, so it is no comment; anywhere but last it is garbage.
@@ -127,9 +153,9 @@ def parse(text: str) -> ParsedDump:
                 continue
             raise ParseError("expected a comment after '•', found an empty bullet", bullet.line)
         if not body:
-            warnings.append(f"line {bullet.line}: comment by {header['author']!r} has no text")
+            warnings.append(f"line {bullet.line}: comment by {header!r} has no text")
         comment = ParsedComment(
-            author=header["author"].strip() if header else "",
+            author=header or "",
             body=body,
             parent=bullet.parent,
             line=bullet.line,
@@ -137,7 +163,7 @@ def parse(text: str) -> ParsedDump:
         if is_link_excerpt(body):
             # "[…] excerpt […]": another page linking here, not the owner speaking.
             comment.kind = PINGBACK
-        elif not header:
+        elif header is None:
             comment.flags.append("blog-owner")
         article.comments.append(comment)
 

@@ -263,3 +263,51 @@ def test_never_another_exception() -> None:
             assert isinstance(indented_threads.parse(text), ParsedDump)
         except ParseError:
             pass
+
+
+# A pingback's "name" is the citing post's title: past 100 characters, with », |, ? and :.
+LONG_TITLE = (
+    "Community manager : un métier d’avenir ou une mode passagère ? » Le blog de Sébastien "
+    "| Réflexions sur le web social, les communautés en ligne et l’e-réputation : épisode 3"
+)
+LONG_HEADERS = f"""Un billet cité
+
+Posted by Marie · 3 Comments
+
+Premier paragraphe.
+
+  • Paul dit :
+
+    Comme Flav l’a dit :
+
+    c'est un vrai métier.
+
+    • Et comme on dit :
+
+      mieux vaut tard que jamais.
+
+  • {LONG_TITLE} dit :
+
+    […] un billet qui résume bien le débat […]
+
+Laisser un commentaire
+"""
+
+
+def test_a_header_of_any_length_is_a_header() -> None:
+    assert len(LONG_TITLE) > 150
+    art = indented_threads.parse(LONG_HEADERS).articles[0]
+    got = [(c.author, c.parent, c.kind, c.flags) for c in art.comments]
+    assert got == [
+        ("Paul", None, COMMENT, []),
+        ("", 0, COMMENT, ["blog-owner"]),
+        (LONG_TITLE, None, PINGBACK, []),
+    ]
+    assert art.comments[2].body == "[…] un billet qui résume bien le débat […]"
+
+
+def test_prose_ending_in_dit_is_not_a_header() -> None:
+    art = indented_threads.parse(LONG_HEADERS).articles[0]
+    # "Comme Flav l’a dit :" stays in Paul's text; "Et comme on dit :" is the owner's reply.
+    assert art.comments[0].body == "Comme Flav l’a dit :\n\nc'est un vrai métier."
+    assert art.comments[1].body == "Et comme on dit :\n\nmieux vaut tard que jamais."
