@@ -58,7 +58,8 @@ STATUSES = {
 # others (1, __default__, markdown, textile_2 ...) are typed text where a newline counts.
 HTML_FILTERS = frozenset({"0", "richtext", "wysiwyg"})
 
-_KEY_LINE = re.compile(r"^([A-Z][A-Z ]*?)\s*:\s*(.*)$")
+# MT's keys are upper case; other spellings ("Author:") are keys MT ignores, said as such.
+_KEY_LINE = re.compile(r"^([A-Za-z][A-Za-z0-9 _-]*?)\s*:\s*(.*)$")
 _SECTION_LINE = re.compile(r"^(" + "|".join(SECTIONS) + r"):$")
 # MM/DD/YYYY hh:mm:ss AM|PM, or 24-hour without AM/PM (MT::ImportExport::_convert_date).
 _DATE = re.compile(

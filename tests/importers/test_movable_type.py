@@ -443,6 +443,12 @@ def test_unknown_header_key_and_unknown_status():
     assert any("status 'Hidden'" in w for w in dump.warnings)
 
 
+def test_a_key_in_another_case_is_one_mt_ignores():
+    dump = mt.parse(ENTRY.replace("TITLE: Un billet\n", "Title: Un billet\n"))
+    assert dump.articles[0].title == ""
+    assert dump.warnings == ["line 2: header key 'Title' is not part of the format; not read"]
+
+
 def test_review_and_spam_statuses_are_not_public_ones():
     for given, status in [("Review", "pending"), ("Spam", "spam"), ("future", "future")]:
         text = ENTRY.replace("TITLE: Un billet\n", f"TITLE: Un billet\nSTATUS: {given}\n")
