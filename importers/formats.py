@@ -18,6 +18,7 @@ FORMAT_MODULES: list[str] = [
     "importers.archive_json",
     "importers.wxr",
     "importers.disqus",
+    "importers.movable_type",
     "importers.indented_threads",
     "importers.at_headers",
     "importers.counted_bullets",
@@ -27,7 +28,7 @@ FORMAT_MODULES: list[str] = [
 XML_FORMATS = ("wxr", "disqus")
 # Formats that export a whole site: their comments' origin is the format and the site, so
 # two sites' exports (two Disqus forums, two WordPress blogs) never reconcile each other's.
-SITE_EXPORTS = frozenset({"wxr", "disqus"})
+SITE_EXPORTS = frozenset({"wxr", "disqus", "movable-type"})
 # A saved web page: routed by what the file is (an HTML document), read from bytes so that
 # its declared charset is honoured.
 HTML_FORMAT = "html-page"
