@@ -17,16 +17,17 @@ FORMAT_MODULES: list[str] = [
     "importers.archive_json",
     "importers.wxr",
     "importers.disqus",
+    "importers.blogger",
     "importers.indented_threads",
     "importers.at_headers",
     "importers.counted_bullets",
     "importers.numbered_comments",
     "importers.byline_article",
 ]
-XML_FORMATS = ("wxr", "disqus")
+XML_FORMATS = ("wxr", "disqus", "blogger")
 # Formats that export a whole site: their comments' origin is the format and the site, so
 # two sites' exports (two Disqus forums, two WordPress blogs) never reconcile each other's.
-SITE_EXPORTS = frozenset({"wxr", "disqus"})
+SITE_EXPORTS = frozenset({"wxr", "disqus", "blogger"})
 
 
 @cache
