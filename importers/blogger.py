@@ -119,9 +119,14 @@ def _has_blogger_markers(root: ET.Element) -> bool:
 def _parse_doc(doc: XmlDoc) -> ParsedDump:
     root = doc.root
     uri, local = split_tag(root.tag)
-    if local != "feed" or uri != ATOM[1:-1]:
+    if local != "feed":
         raise ParseError(
             f"not a Blogger export: the root is <{local}>, expected an Atom <feed>",
+            doc.line(root),
+        )
+    if uri != ATOM[1:-1]:
+        raise ParseError(
+            f"not a Blogger export: <feed> is not in the Atom namespace ({ATOM[1:-1]})",
             doc.line(root),
         )
     if not _has_blogger_markers(root):
@@ -174,8 +179,12 @@ def _parse_doc(doc: XmlDoc) -> ParsedDump:
 
 def _article_status(entry: Entry) -> str:
     if entry.layout_2018:
-        status = child_text(entry.elem, B2018 + "status").strip().upper()
-        return ARTICLE_STATUSES.get(status, status.lower() or "publish")
+        raw = child_text(entry.elem, B2018 + "status").strip().upper()
+        status = ARTICLE_STATUSES.get(raw, raw.lower() or "publish")
+        # A trashed post carries the date it was trashed, whatever its status says.
+        if child_text(entry.elem, B2018 + "trashed").strip():
+            status = "trash"
+        return status
     for app in APP_NAMESPACES:
         draft = entry.elem.find(f"{app}control/{app}draft")
         if draft is not None and (draft.text or "").strip().lower() == "yes":

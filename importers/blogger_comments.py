@@ -41,7 +41,7 @@ _REMOVED_TEXT = re.compile(
     r"|ce commentaire a été supprimé par (?:l['’]auteur|un administrateur du blog))\.?\s*$",
     re.IGNORECASE,
 )
-# Where detection looks for Blogger's markers: namespaces, kind terms, ids.
+# The numeric id that ends a feed link (".../1001/comments/default/2001").
 _NUMERIC_TAIL = re.compile(r"(\d+)/?(?:[?#].*)?$")
 
 

@@ -317,6 +317,11 @@ def test_wrong_root():
         blogger.parse("<rss xmlns:b='http://schemas.google.com/blogger/2018'><channel/></rss>")
 
 
+def test_feed_outside_the_atom_namespace():
+    with pytest.raises(ParseError, match="not in the Atom namespace"):
+        blogger.parse("<feed xmlns:blogger='http://schemas.google.com/blogger/2018'/>")
+
+
 def test_html_entity_undeclared_in_xml_is_an_error():
     # "&eacute;" is an HTML entity, not an XML one: the file is not well-formed.
     with pytest.raises(ParseError) as error:
@@ -385,6 +390,17 @@ def test_blog_address_makes_takeout_urls():
     assert dump.warnings == [
         "line 6: comment tag:blogger.com,1999:blog-1.post-10 has status 'WEIRD', read as pending"
     ]
+
+
+def test_trashed_takeout_post_is_hidden():
+    ns = " xmlns:blogger='http://schemas.google.com/blogger/2018'"
+    entry = (
+        "<entry><id>tag:blogger.com,1999:blog-1.post-9</id><blogger:type>POST</blogger:type>"
+        "<blogger:status>LIVE</blogger:status><title>Jeté</title>"
+        "<blogger:trashed>2020-01-01T00:00:00Z</blogger:trashed></entry>\n"
+    )
+    (article,) = blogger.parse(feed(entry, ns=ns)).articles
+    assert article.status == "trash"
 
 
 def test_declared_encoding_is_honoured():
