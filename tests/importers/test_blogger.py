@@ -69,7 +69,7 @@ def reply(n: int, on_post: int | None, parent: int | None = None) -> str:
         else ""
     )
     related = (
-        f"<link rel='related' href='http://www.blogger.com/feeds/1/{on_post}/comments/default/{parent}'/>"
+        f"<link rel='related' href='http://www.blogger.com/feeds/1/{on_post}/comments/default/{parent}?v=2'/>"
         if parent is not None
         else ""
     )
