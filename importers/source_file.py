@@ -12,7 +12,7 @@ from importers.parsed import ParsedDump, ParseError
 
 # What a file's extension promises, when it promises anything.
 TEXT_EXTENSIONS = {".txt", ".text"}
-XML_EXTENSIONS = {".xml", ".wxr"}
+XML_EXTENSIONS = {".xml", ".wxr", ".atom"}
 JSON_EXTENSIONS = {".json"}
 HTML_EXTENSIONS = {".html", ".htm", ".xhtml"}
 

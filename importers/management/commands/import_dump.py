@@ -31,7 +31,7 @@ from importers.parsed import ParsedDump, ParseError
 from importers.source_file import SourceFile, check_extension, parse_source
 from threads.tree import TreeError
 
-DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".json", ".html", ".htm", ".xhtml"}
+DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".atom", ".json", ".html", ".htm", ".xhtml"}
 # Parsed files are kept from the checking pass to the writing pass while their sources
 # total at most this; past it a file is parsed again when its turn comes, so that a run of
 # many large files holds one parsed file at a time, not all of them.
