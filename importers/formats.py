@@ -60,13 +60,17 @@ def module(format_name: str) -> ModuleType:
 
 
 def _no_format(what: str, nearest: str | None, parse_with, tried) -> ParseError:
-    """'no known format matches this file: it looks like …; as <nearest>: <its complaint>'."""
+    """'no known format matches this file: it looks like …; read as <nearest>: <its
+    complaint>'."""
     message = f"no known format matches this file: it looks like {what}"
     if nearest in _modules():
         try:
             parse_with(_modules()[nearest])
         except ParseError as error:
-            message += f"; read as {nearest}: {error}"
+            complaint = str(error)
+            if what in complaint:  # the nearest format said it already, and said where
+                message = "no known format matches this file"
+            message += f"; read as {nearest}: {complaint}"
     return ParseError(message + " (tried: " + ", ".join(tried) + ")")
 
 
