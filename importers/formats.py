@@ -17,6 +17,7 @@ FORMAT_MODULES: list[str] = [
     "importers.archive_json",
     "importers.wxr",
     "importers.disqus",
+    "importers.dotclear",
     "importers.indented_threads",
     "importers.at_headers",
     "importers.counted_bullets",
@@ -26,7 +27,7 @@ FORMAT_MODULES: list[str] = [
 XML_FORMATS = ("wxr", "disqus")
 # Formats that export a whole site: their comments' origin is the format and the site, so
 # two sites' exports (two Disqus forums, two WordPress blogs) never reconcile each other's.
-SITE_EXPORTS = frozenset({"wxr", "disqus"})
+SITE_EXPORTS = frozenset({"wxr", "disqus", "dotclear"})
 
 
 @cache
