@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -106,8 +106,37 @@ def _header(first: str) -> tuple[str, str]:
     return version, mode
 
 
+# One value and what follows it: a quoted value (backslash escapes inside) or a bare NULL,
+# then a comma or the end of the row.
+_VALUE = re.compile(r'(?:"((?:[^"\\]++|\\.)*+)"|(NULL))(,|$)', re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _unescape(match: re.Match[str]) -> str:
+    # Dotclear writes no other escape; a lone backslash stays as written.
+    return _ESCAPES.get(match[1], match[0])
+
+
 def split_row(line: str, number: int) -> list[str | None]:
     """The values of one row line: quoted values (escapes decoded) or bare NULLs."""
+    values: list[str | None] = []
+    pos, end = 0, len(line)
+    while True:
+        match = _VALUE.match(line, pos)
+        if match is None or (match[3] == "," and match.end() == end):
+            return _row_error(line, number)
+        value = match[1]
+        if value is None:
+            values.append(None)
+        else:
+            values.append(_ESCAPE.sub(_unescape, value) if "\\" in value else value)
+        if not match[3]:
+            return values
+        pos = match.end()
+
+
+def _row_error(line: str, number: int) -> list[str | None]:
+    """Walk the row value by value to say where it breaks (raises ParseError)."""
     values: list[str | None] = []
     i, end = 0, len(line)
     while True:
@@ -301,8 +330,11 @@ class _Builder:
             return None, ""
         zone = self._zone(tz, blog_id, line)
         if parsed.tzinfo is None and zone is not None:
-            # Wall-clock time in that zone; in the hour repeated in autumn, the first.
+            # Wall-clock time in that zone; in the hour repeated in autumn, the first. Kept
+            # as a fixed offset: a zoneinfo time in that hour never equals any other zone's
+            # time (PEP 495), so a re-import would see every such date as changed.
             parsed = parsed.replace(tzinfo=zone)
+            parsed = parsed.replace(tzinfo=timezone(parsed.utcoffset() or timedelta(0)))
         return parsed, raw
 
     # --- posts
