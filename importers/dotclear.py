@@ -12,10 +12,11 @@ Pure: text in, ParsedDump out. The grammar, as Dotclear writes it (FlatExport::e
   Dotclear never writes a bare ``NULL``; one is read as an absent value all the same.
 
 Which columns are read, and what is never read (e-mail and IP addresses, passwords):
-see `_post_article` and `_comment`. Dates: Dotclear stores post_dt and comment_dt as the
-wall-clock time of post_tz / comment_tz (dcBlog::addComment, publishScheduledEntries), so
-they become aware datetimes in that zone; without a usable zone, the blog's
-``system.blog_timezone`` setting; without one either, naive (Europe/Paris, the house rule)."""
+see `_Builder._article` and `_Builder._comment`. Dates: Dotclear stores post_dt and
+comment_dt as the wall-clock time of post_tz / comment_tz (dcBlog::addComment,
+publishScheduledEntries), so they become aware datetimes with that zone's offset; without
+a usable zone, the blog's ``system.blog_timezone`` setting; without one either, naive
+(Europe/Paris, the house rule)."""
 
 from __future__ import annotations
 

@@ -562,3 +562,13 @@ def test_only_newline_ends_a_row():
     ]
     (row,) = dotclear.read_flat("\n".join(lines)).tables["comment"]
     assert row.get("comment_content") == "a\x0cb\u2028c\x0bd\x1ce" and row.line == 3
+
+
+def test_plugin_post_type_with_comments_is_kept_without_url():
+    # Post 15 is of the plugin type "related": skipped when bare, kept when commented, with
+    # no page URL (its URL base is the plugin's).
+    dump = dotclear.parse(text(FULL).replace('"107","13"', '"107","15"'))
+    related = dump.articles[-1]
+    assert (related.source_id, related.kind, related.url) == ("15", "related", "")
+    assert [c.source_id for c in related.comments] == ["107"]
+    assert "post of type related" not in dump.skipped
