@@ -19,6 +19,7 @@ FORMAT_MODULES: list[str] = [
     "importers.wxr",
     "importers.disqus",
     "importers.blogger",
+    "importers.dotclear",
     "importers.movable_type",
     "importers.indented_threads",
     "importers.at_headers",
@@ -29,7 +30,7 @@ FORMAT_MODULES: list[str] = [
 XML_FORMATS = ("wxr", "disqus", "blogger")
 # Formats that export a whole site: their comments' origin is the format and the site, so
 # two sites' exports (two Disqus forums, two WordPress blogs) never reconcile each other's.
-SITE_EXPORTS = frozenset({"wxr", "disqus", "blogger", "movable-type"})
+SITE_EXPORTS = frozenset({"wxr", "disqus", "blogger", "dotclear", "movable-type"})
 # A saved web page: routed by what the file is (an HTML document), read from bytes so that
 # its declared charset is honoured.
 HTML_FORMAT = "html-page"
