@@ -226,7 +226,11 @@ def load_rows(results: dict) -> list[str]:
                         f"{errors} | {f['latency_avg']} | {target} | {verdict} |")  # fmt: skip
         pairs = list(zip(figures.get("rss_start_mb", []), figures.get("rss_end_mb", []),
                          strict=False))  # fmt: skip
-        memory.append(f"{name}: " + " / ".join(f"{a:.0f} → {b:.0f} MB" for a, b in pairs))
+        cold = figures.get("rss_cold_mb") or [None] * len(pairs)
+        memory.append(f"{name}: " + " / ".join(
+            (f"{c:.0f} → " if c is not None else "") + f"{a:.0f} → {b:.0f} MB"
+            for c, (a, b) in zip(cold, pairs, strict=False)
+        ))  # fmt: skip
         # Flat: within 10 % (plus 5 MB of allocator slack) of the warmed-up size.
         flat = flat and all(b <= a * 1.1 + 5 for a, b in pairs)
     cached = load["passes"].get("cached", {})
@@ -241,7 +245,8 @@ def load_rows(results: dict) -> list[str]:
     verdict = "**met**" if flat else "missed (a worker grew more than 10 %)"
     rows.append("")
     rows.append(
-        "Worker memory (RSS of each worker, warmed up → after all the runs): "
+        "Worker memory (RSS of each worker after 20 requests per page → after one unmeasured "
+        "run of every page → after the measured runs): "
         f"{'; '.join(memory)}; target flat: {verdict}."
     )
     return rows
