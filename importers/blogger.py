@@ -171,10 +171,35 @@ def _parse_doc(doc: XmlDoc) -> ParsedDump:
         )
 
     comments = [e for e in entries if e.kind == "comment"]
+    if not dump.articles and not comments:
+        skipped = ", ".join(f"{n} {kind}" for kind, n in sorted(dump.skipped.items()))
+        raise ParseError(
+            "a Blogger feed with no post, page or comment to import"
+            + (f" ({skipped} entries skipped)" if skipped else "")
+            + "; expected a blog export (Blogger: Settings, Back up content), not a public feed",
+            doc.line(root),
+        )
     attach_comments(comments, articles, dump, (blog_name, blog_url))
+    blog_id = _blog_id(root, entries)
     for article in dump.articles:
         break_cycles(article.comments, f"post {article.source_id}", dump.warnings)
+        if blog_id:
+            # The blog's own id, the same in both export layouts (only the classic one
+            # gives the blog's address): two blogs of one title stay two blogs.
+            article.blog_key = f"blogger:{blog_id}"
     return dump
+
+
+_BLOG_ID = re.compile(r"tag:blogger\.com,1999:blog-(\d+)")
+
+
+def _blog_id(root, entries: list[Entry]) -> str:
+    """The numeric Blogger id of the blog, from the feed's id or else its entries' ids
+    ('tag:blogger.com,1999:blog-7000.post-2001' -> '7000')."""
+    for value in [child_text(root, ATOM + "id"), *(e.entry_id for e in entries)]:
+        if match := _BLOG_ID.match(value.strip()):
+            return match[1]
+    return ""
 
 
 def _article_status(entry: Entry) -> str:
@@ -215,5 +240,5 @@ def _article(entry: Entry, blog_name: str, blog_url: str) -> ParsedArticle:
         source_id=entry.entry_id or None,
         status=_article_status(entry),
         kind=entry.kind,
-        announced_comments=int(total) if total.isdigit() else None,
+        announced_comments=int(total) if total.isascii() and total.isdigit() else None,
     )

@@ -3,13 +3,12 @@
 
 from __future__ import annotations
 
-import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from datetime import datetime
 
-from importers.xmlsafe import html_to_text
+from importers.xmlsafe import html_to_text, unescape_entities
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 B2018 = "{http://schemas.google.com/blogger/2018}"
@@ -33,7 +32,7 @@ def child_text(elem: ET.Element | None, tag: str) -> str:
 def unescape_name(text: str) -> str:
     # Names and titles are sometimes written HTML-escaped inside the XML ("Fran&amp;#231;ois"):
     # after XML decoding that is still an entity, meant as the letter.
-    return html.unescape(text).strip()
+    return unescape_entities(text)
 
 
 def text_construct(elem: ET.Element | None) -> str:

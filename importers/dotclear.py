@@ -20,7 +20,6 @@ a usable zone, the blog's ``system.blog_timezone`` setting; without one either, 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -37,7 +36,7 @@ from importers.parsed import (
     ParsedDump,
     ParseError,
 )
-from importers.xmlsafe import html_to_text, parse_sql_datetime
+from importers.xmlsafe import html_to_text, parse_sql_datetime, unescape_entities
 
 NAME = "dotclear"
 MAGIC = "///DOTCLEAR|"
@@ -406,7 +405,7 @@ class _Builder:
         author = row.get("comment_author")
         if trackback:
             # dcTrackback stores the sending blog's name HTML-escaped (html::escapeHTML).
-            author = html.unescape(author)
+            author = unescape_entities(author)
         code = row.get("comment_status").strip()
         status = COMMENT_STATUSES.get(code)
         if status is None:

@@ -10,7 +10,6 @@ never read. Comments are flat (MT has no replies); pings are trackbacks."""
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -27,7 +26,7 @@ from importers.parsed import (
     ParsedDump,
     ParseError,
 )
-from importers.xmlsafe import html_to_text
+from importers.xmlsafe import html_to_text, unescape_entities
 
 NAME = "movable-type"
 
@@ -268,7 +267,7 @@ class _Reader:
 
 def _name(value: str) -> str:
     # Names may carry entities typed into a form ("Jean &amp; Marie"): keep the words.
-    return html.unescape(value).strip()
+    return unescape_entities(value)
 
 
 def _title(value: str) -> str:

@@ -5,7 +5,6 @@ file but never read."""
 
 from __future__ import annotations
 
-import html
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC
@@ -32,6 +31,7 @@ from importers.xmlsafe import (
     parse_xml,
     root_start_tag,
     split_tag,
+    unescape_entities,
 )
 
 NAME = "wxr"
@@ -97,7 +97,7 @@ def _fields(elem: ET.Element) -> dict[str, str]:
 
 def _unescape(text: str) -> str:
     # WordPress stores names and titles HTML-escaped ("&#8217;"); XML decoding leaves that.
-    return html.unescape(text).strip()
+    return unescape_entities(text)
 
 
 def _title(text: str) -> str:

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import codecs
+import html as html_lib
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -376,6 +377,18 @@ class _TextExtractor(HTMLParser):
             lines = [_SPACES.sub(" ", line.replace("\xa0", " ")).strip() for line in para]
             out.append("\n".join(line for line in lines if line))
         return "\n\n".join(p for p in out if p)
+
+
+_ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+
+
+def unescape_entities(text: str) -> str:
+    """Names and titles written HTML-escaped ("Fran&#231;ois", "Jean &amp; Marie"): the
+    entities decoded, and only those closed by ";". html.unescape alone also reads the
+    legacy entities that need none, so "Lab&notebook" would become "Lab¬ebook"."""
+    if "&" not in text:
+        return text.strip()
+    return _ENTITY.sub(lambda m: html_lib.unescape(m[0]), text).strip()
 
 
 def html_to_text(html: str, newlines_are_breaks: bool = False) -> str:

@@ -365,8 +365,29 @@ def test_reply_cycle_is_broken():
 
 def test_unknown_kinds_are_counted_and_unmarked_entries_skipped():
     entries = post(1).replace("kind#post", "kind#layout") + "<entry><id>x</id></entry>\n"
-    dump = blogger.parse(feed(entries))
-    assert dump.articles == [] and dump.skipped == {"layout": 1, blogger.NO_KIND: 1}
+    dump = blogger.parse(feed(entries + post(2)))
+    assert [a.title for a in dump.articles] == ["P2"]
+    assert dump.skipped == {"layout": 1, blogger.NO_KIND: 1}
+
+
+def test_a_feed_with_nothing_to_import_is_refused():
+    # A public feed (feeds/posts/default) or a layout-only file: not an export.
+    entries = post(1).replace("kind#post", "kind#layout") + "<entry><id>x</id></entry>\n"
+    with pytest.raises(ParseError, match="no post, page or comment to import .*not a public feed"):
+        blogger.parse(feed(entries))
+
+
+def test_the_blog_is_its_blogger_id_in_both_layouts():
+    classic = blogger.parse_bytes((DATA / "classic-export.xml").read_bytes())
+    takeout = blogger.parse_bytes((DATA / "takeout-feed.atom").read_bytes())
+    assert {a.blog_key for a in classic.articles} == {"blogger:7000"}
+    assert {a.blog_key for a in takeout.articles} == {"blogger:8000"}
+
+
+def test_a_comment_count_in_other_digits_is_no_count():
+    entry = post(1, "<thr:total>²</thr:total>")
+    (article,) = blogger.parse(feed(entry)).articles
+    assert article.announced_comments is None
 
 
 def test_blog_address_makes_takeout_urls():
