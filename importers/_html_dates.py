@@ -84,7 +84,7 @@ def _clock(match: re.Match, base: datetime) -> tuple[datetime, str]:
         return base, DAY
     hour, minute = int(match["hour"]), int(match["minute"])
     second = int(match["second"] or 0)
-    ampm = (match["ampm"] or "").replace(".", "").replace(" ", "").lower()
+    ampm = (match.groupdict().get("ampm") or "").replace(".", "").replace(" ", "").lower()
     if ampm and not 1 <= hour <= 12:
         raise ValueError("hour out of range for am/pm")
     if ampm == "pm" and hour != 12:

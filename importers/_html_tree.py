@@ -6,6 +6,7 @@ which fetches nothing and expands no external entity) and walked as a tree."""
 
 from __future__ import annotations
 
+import codecs
 import html
 import re
 from collections.abc import Callable, Iterator
@@ -15,6 +16,7 @@ import lxml.html
 from lxml import etree
 
 from importers.parsed import ParseError
+from importers.xmlsafe import sniff_encoding
 
 Element = lxml.html.HtmlElement
 Stop = Callable[[Element], bool]
@@ -51,6 +53,53 @@ def load(text: str) -> Element:
     if not isinstance(root, Element):
         raise ParseError("unreadable HTML; expected a saved web page")
     return root
+
+
+# WHATWG: browsers read pages labelled Latin-1 as windows-1252 (curly quotes in 0x80-0x9F).
+_ENCODING_ALIASES = {"iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252",
+                     "us-ascii": "cp1252", "ascii": "cp1252"}  # fmt: skip
+
+
+def _meta_charset(data: bytes) -> str:
+    """The charset a page's <meta> declares, read from its parsed head."""
+    parser = lxml.html.HTMLParser(encoding="iso-8859-1", no_network=True)
+    try:
+        root = lxml.html.document_fromstring(data[:65536], parser=parser)
+    except (etree.ParserError, ValueError):
+        return ""
+    for meta in root.iter("meta"):
+        if meta.get("charset"):
+            return meta.get("charset").strip()
+        if (meta.get("http-equiv") or "").lower() == "content-type":
+            _, _, charset = (meta.get("content") or "").lower().partition("charset=")
+            if charset.strip(" '\";"):
+                return charset.strip(" '\";")
+    return ""
+
+
+def decode_page(data: bytes) -> str:
+    """A page's bytes as text, in the encoding it declares (else UTF-8); bytes that do
+    not decode are a ParseError saying where."""
+    encoding, skip = sniff_encoding(data)
+    if not skip and not data.lstrip().startswith(b"<?xml"):
+        encoding = _meta_charset(data) or "utf-8"
+    encoding = _ENCODING_ALIASES.get(encoding.lower(), encoding)
+    try:
+        codecs.lookup(encoding)
+    except LookupError:
+        raise ParseError(f"unknown encoding {encoding!r} declared by the page", 1) from None
+    try:
+        return data[skip:].decode(encoding)
+    except UnicodeDecodeError as error:
+        start = skip + error.start
+        line = data.count(b"\n", 0, start) + 1
+        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
+        raise ParseError(
+            f"byte 0x{data[start]:02x} is not {encoding}; expected the page's declared "
+            "encoding (UTF-8 when it declares none)",
+            line,
+            column,
+        ) from None
 
 
 def classes(el: Element) -> set[str]:

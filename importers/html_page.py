@@ -59,6 +59,12 @@ def _check_whole(text: str) -> None:
         )
 
 
+def parse_bytes(data: bytes) -> ParsedDump:
+    """For files: the page's bytes decoded as it says (BOM, XML declaration, then
+    <meta charset> or http-equiv Content-Type), else as UTF-8."""
+    return parse(tree.decode_page(data))
+
+
 def parse(text: str) -> ParsedDump:
     if not text.strip():
         raise ParseError("the file is empty; expected a saved HTML page")
