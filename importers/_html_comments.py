@@ -55,6 +55,7 @@ class RawComment:
 class Context:
     base: str  # the article's URL, for relative author links
     day_first: bool  # "03/05/2010" is 3 May (French pages)
+    archived: bool = False  # a Wayback Machine capture: its addresses are rewritten
 
 
 def _when(raw: RawComment, ctx: Context, machine: str | None, visible: str) -> None:
@@ -72,7 +73,7 @@ def _author_from(el: Element | None, ctx: Context) -> tuple[str, str]:
     if el is None:
         return "", ""
     link = el if el.tag == "a" else next(el.iter("a"), None)
-    url = safe_url(link.get("href"), ctx.base) if link is not None else ""
+    url = safe_url(link.get("href"), ctx.base, ctx.archived) if link is not None else ""
     return text_of(el), url
 
 
@@ -319,7 +320,9 @@ def dotclear(root: Element, ctx: Context) -> list[RawComment] | None:
                 if kind == TRACKBACK and not raw.author_url:
                     link = next(el.iter("a"), None)
                     raw.author_url = (
-                        safe_url(link.get("href"), ctx.base) if link is not None else ""
+                        safe_url(link.get("href"), ctx.base, ctx.archived)
+                        if link is not None
+                        else ""
                     )
     return out
 

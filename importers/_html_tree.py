@@ -157,16 +157,18 @@ def outer_html(elements: list[Element]) -> str:
 
 
 def unwayback(url: str) -> str:
-    """The original address behind a Wayback Machine address; other URLs unchanged."""
+    """The original address behind a Wayback Machine address; other URLs unchanged.
+    One layer only: an archived page's link to a capture stays a link to that capture."""
     url = url.strip()
-    for _ in range(3):  # an archived capture of an archived page: unwrap each layer
-        match = _WAYBACK_URL.match(url)
-        if not match:
-            break
-        url = match["url"]
-        # The archive collapses "http://" to "http:/" in some rewritten paths.
-        url = re.sub(r"^(https?):/+", r"\1://", url, flags=re.IGNORECASE)
-    return url
+    match = _WAYBACK_URL.match(url)
+    if not match:
+        return url
+    # The archive collapses "http://" to "http:/" in some rewritten paths.
+    return re.sub(r"^(https?):/+", r"\1://", match["url"], flags=re.IGNORECASE)
+
+
+def is_wayback_url(url: str | None) -> bool:
+    return bool(_WAYBACK_URL.match((url or "").strip()))
 
 
 def is_archived(root: Element) -> bool:
@@ -234,10 +236,11 @@ def drop(el) -> None:
 # --------------------------------------------------------------------------- safety
 
 
-def safe_url(value: str | None, base: str = "") -> str:
-    """An http(s) address, un-rewritten from the Wayback Machine and made absolute against
-    `base`; "" for anything else (javascript:, data:, a relative link without a base)."""
-    url = unwayback(value or "")
+def safe_url(value: str | None, base: str = "", archived: bool = False) -> str:
+    """An http(s) address made absolute against `base` (un-rewritten when the page is an
+    archived capture); "" for anything else (javascript:, data:, a relative link without
+    a base)."""
+    url = unwayback(value or "") if archived else (value or "").strip()
     if not url or any(ord(c) < 32 for c in url):
         return ""
     if url.startswith("//"):
@@ -260,10 +263,11 @@ def _scheme(url: str) -> str:
     return head.lower()
 
 
-def defuse(root: Element) -> None:
+def defuse(root: Element, archived: bool) -> None:
     """What strangers wrote must not run: drop scripts, styles, frames, forms and the like,
     every on* handler, and any URL whose scheme is not http(s) or mailto; un-rewrite
-    Wayback URLs. HTML comments go too (they hold nothing a reader sees)."""
+    the Wayback URLs of an `archived` page (another page's links to captures stay).
+    HTML comments go too (they hold nothing a reader sees)."""
     etree.strip_elements(root, etree.Comment, with_tail=False)
     for el in [e for e in root.iter(*DROPPED_TAGS) if e.getparent() is not None]:
         drop(el)
@@ -275,7 +279,8 @@ def defuse(root: Element) -> None:
             if lowered.startswith("on") or lowered in ("srcdoc", "formaction"):
                 del el.attrib[name]
             elif lowered in URL_ATTRIBUTES or lowered == "srcset":
-                value = unwayback(el.attrib[name])
+                value = el.attrib[name]
+                value = unwayback(value) if archived else value
                 if _scheme(value) not in SAFE_SCHEMES:
                     del el.attrib[name]
                 else:

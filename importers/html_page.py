@@ -74,8 +74,12 @@ def parse(text: str) -> ParsedDump:
     root = tree.load(text)
     warnings: list[str] = []
 
-    # 1. The archive's own markup, read before its toolbar and scripts are removed.
-    archived = tree.is_archived(root)
+    # 1. The head's metadata, before <meta> and <link> go with the clean-up below.
+    head = _head(root)
+    # 2. The archive's own markup, read before its toolbar and scripts are removed.
+    archived = tree.is_archived(root) or any(
+        tree.is_wayback_url(head.get(key)) for key in ("canonical", "og:url")
+    )
     original, stamp = tree.wayback_capture(root) if archived else ("", "")
     if archived:
         tree.strip_wayback(root)
@@ -84,13 +88,12 @@ def parse(text: str) -> ParsedDump:
             + (f" (capture {stamp})" if stamp else "")
             + "; its addresses are read as the original ones"
         )
-    # 2. The head's metadata, before <meta> and <link> go with the rest of the clean-up.
-    head = _head(root)
-    url = tree.safe_url(head.get("canonical") or head.get("og:url") or original or _permalink(root))
+    own_url = head.get("canonical") or head.get("og:url") or original or _permalink(root)
+    url = tree.safe_url(own_url, archived=archived)
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    ctx = tree_context(url, lang)
+    ctx = tree_context(url, lang, archived)
     # 3. Nothing that could run survives.
-    tree.defuse(root)
+    tree.defuse(root, archived)
 
     article = _article(root, head, url, ctx)
     raws = _comments(root, ctx, warnings)
@@ -100,9 +103,9 @@ def parse(text: str) -> ParsedDump:
     return ParsedDump(format=NAME, articles=[article], warnings=warnings)
 
 
-def tree_context(url: str, lang: str) -> Context:
+def tree_context(url: str, lang: str, archived: bool) -> Context:
     # Numeric dates are day first unless the page says it is in US English.
-    return Context(base=url, day_first=lang.lower() not in ("en-us", "en_us"))
+    return Context(base=url, day_first=lang.lower() not in ("en-us", "en_us"), archived=archived)
 
 
 # --------------------------------------------------------------------------- head

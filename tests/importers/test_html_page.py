@@ -355,6 +355,9 @@ def test_wayback_page_is_read_as_the_original():
         ("/web/20100601120000/http://b.example/", "http://b.example/"),
         ("https://web.archive.org/web/20100601120000/http:/b.example/", "http://b.example/"),
         ("http://blog.example/web/2010/", "http://blog.example/web/2010/"),
+        # One layer: the archived page linked to a capture itself.
+        ("/web/2011/https://web.archive.org/web/2010/http://x.example/",
+         "https://web.archive.org/web/2010/http://x.example/"),
     ],
 )  # fmt: skip
 def test_unwayback(url, original):
@@ -374,7 +377,15 @@ def test_unwayback(url, original):
     ],
 )
 def test_author_urls_are_http_or_nothing(value, url):
-    assert safe_url(value) == url
+    assert safe_url(value, archived=True) == url
+
+
+def test_links_to_captures_stay_on_pages_not_archived():
+    capture = "https://web.archive.org/web/2010/http://a.example/"
+    assert safe_url(capture) == capture
+    page_ = TWENTY_TEN.replace("<p>Bonjour.</p>", f'<p><a href="{capture}">source</a></p>')
+    comment = html_page.parse(page_).articles[0].comments[0]
+    assert f'href="{capture}"' in comment.body_html
 
 
 # --------------------------------------------------------------------------- hostile page
