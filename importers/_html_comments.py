@@ -5,13 +5,15 @@
   ``li-comment-N`` in themes with their own callback, like Twenty Ten), replies in a nested
   ``ul.children``; the html5 format (``article.comment-body``, ``footer.comment-meta``,
   ``b.fn``, ``time[datetime]``, ``div.comment-content``) and the xhtml one (``cite.fn``,
-  ``div.comment-meta.commentmetadata`` then the comment's paragraphs).
+  ``div.comment-meta.commentmetadata`` then the comment's paragraphs); older themes'
+  ``<a name="comment-N">`` + ``<cite>`` lists too.
 - Blogger, threaded: ``.comment-thread`` > ``ol`` > ``li.comment#cN`` with ``cite.user``,
   ``span.datetime`` and ``p.comment-content``, replies under ``.comment-replies``.
 - Blogger, classic: ``dl#comments-block`` of ``dt.comment-author#cN`` (the author, then
   "said..."), ``dd.comment-body``, ``dd.comment-footer`` (``span.comment-timestamp``).
 - Dotclear: ``#comments dl`` (and ``#pings dl``, trackbacks) of ``dt#cN`` headers "Le lundi
-  3 mai 2010, 14:05 par Nom" and ``dd`` bodies.
+  3 mai 2010, 14:05 par Nom" and ``dd`` bodies; Dotclear 2.x themes' ``ul.comments-list``
+  of ``li.comment`` / ``li.ping`` ("De Nom - 03/05/2010, 14:05", ``div.comment-content``).
 
 Each reader returns RawComments in document order, parents by index; None when the page
 has no list of its kind."""
@@ -124,11 +126,14 @@ def _wp_item(item: Element, parent: int | None, ctx: Context, out: list[RawComme
     kinds = classes(item) & set(_WP_KINDS)
     raw.kind = _WP_KINDS[sorted(kinds, key=lambda k: k == "comment")[0]] if kinds else COMMENT
     for el in [item, *mine]:
-        match = _WP_ID.match(el.get("id") or "")
+        # id="comment-N", or the anchor <a name="comment-N"> of older themes.
+        match = _WP_ID.match(el.get("id") or (el.get("name") if el.tag == "a" else "") or "")
         if match:
             raw.source_id = match[1]
             break
     fn = next((e for e in mine if "fn" in classes(e)), None)
+    if fn is None:  # themes of the Kubrick era: <cite>Name</cite> Says:
+        fn = next((e for e in mine if e.tag == "cite" and text_of(e)), None)
     if fn is not None:
         raw.author, raw.author_url = _author_from(fn, ctx)
     elif raw.kind != COMMENT:
@@ -184,7 +189,8 @@ def _wp_body(item: Element, mine: list[Element], kind: str, fn: Element | None) 
         and child.tag not in ("br", "img")
         and not (classes(child) & _WP_FURNITURE)
         and not _wp_stop(child)
-        and not any("fn" in classes(d) for d in child.iter())
+        and not any("fn" in classes(d) or d is fn for d in child.iter())
+        and not (child.tag == "a" and not text_of(child))  # an <a name> anchor
     ]
     return outer_html(parts)
 
@@ -304,7 +310,7 @@ def dotclear(root: Element, ctx: Context) -> list[RawComment] | None:
     lists = [(dl, kind) for section, kind in sections for dl in section.iter("dl")]
     lists = [(dl, kind) for dl, kind in lists if any(dt.tag == "dt" for dt in dl)]
     if not lists:
-        return None
+        return _dotclear_ul(root, ctx)
     out: list[RawComment] = []
     for dl, kind in lists:
         raw: RawComment | None = None
@@ -342,6 +348,52 @@ def _dotclear_header(raw: RawComment, dt: Element, ctx: Context) -> None:
         raw.author, raw.author_url = _author_from(link, ctx)
     else:
         raw.author = match["author"]
+
+
+# Dotclear 2.x themes (currywurst, dotty): #comments ul.comments-list of li.comment and
+# li.ping, each "<p class=comment-info>N De Nom - 03/05/2010, 14:05</p>" then the text.
+_DOTCLEAR_INFO = re.compile(
+    r"^(?:de|from|par|by)\s+(?P<author>.+?)\s+-\s+(?P<date>.+)$", re.IGNORECASE | re.DOTALL
+)
+
+
+def _dotclear_ul(root: Element, ctx: Context) -> list[RawComment] | None:
+    lists = [
+        ul
+        for section in root.iter()
+        if section.get("id") == "comments"
+        for ul in section.iter("ul", "ol")
+        if "comments-list" in classes(ul)
+    ]
+    if not lists:
+        return None
+    # The template writes the date day first, whatever the blog's language.
+    day_first = Context(ctx.base, True, ctx.archived)
+    out: list[RawComment] = []
+    for ul in lists:
+        for li in ul.iterchildren("li"):
+            raw = RawComment(li, kind=TRACKBACK if "ping" in classes(li) else COMMENT)
+            match = _DOTCLEAR_ID.match(li.get("id") or "")
+            raw.source_id = match[1] if match else None
+            info = next((e for e in li.iter("p") if "comment-info" in classes(e)), None)
+            if info is not None:
+                numbers = [a for a in info.iter("a") if "comment-number" in classes(a)]
+                text = text_of(info)
+                for a in numbers:
+                    text = text.replace(text_of(a), "", 1).strip()
+                found = _DOTCLEAR_INFO.match(text)
+                link = next((a for a in info.iter("a") if a not in numbers and a.get("href")), None)
+                if link is not None:
+                    raw.author, raw.author_url = _author_from(link, ctx)
+                elif found:
+                    raw.author = found["author"]
+                time = next(info.iter("time"), None)
+                shown = found["date"] if found else ""
+                _when(raw, day_first, time.get("datetime") if time is not None else None, shown)
+            content = next((e for e in li.iter("div") if "comment-content" in classes(e)), None)
+            raw.body_html = inner_html(content)
+            out.append(raw)
+    return out
 
 
 READERS = (wordpress, blogger_threaded, blogger_classic, dotclear)

@@ -226,6 +226,35 @@ def test_twenty_ten_callback_markup():
     assert [c.body for c in comments] == ["Bonjour.", "Salut Ana.", ""]
 
 
+KUBRICK_ERA = """<!DOCTYPE html><html><head><title>Old | Blog</title></head><body>
+<div class="post" id="post-3"><h2>Old</h2><div class="entry"><p>Texte.</p></div></div>
+<h3 id="comments">2 Responses to &#8220;Old&#8221;</h3>
+<ol class="commentlist">
+<li class="alt"><a name="comment-5"></a>
+<cite><a href="http://kim.example/" rel="external nofollow">Kim</a></cite> Says:<br />
+<small class="commentmetadata"><a href="#comment-5">June 3rd, 2010 at 2:05 pm</a></small>
+<p>First!</p>
+</li>
+<li><a name="comment-6"></a><cite>Lou</cite> Says:<br />
+<small class="commentmetadata"><a href="#comment-6">June 4th, 2010 at 9:00 am</a></small>
+<p>Second.</p><p>Really.</p>
+</li>
+</ol></body></html>"""
+
+
+def test_kubrick_era_comment_list():
+    """Themes older than wp_list_comments: <cite> names, <a name="comment-N"> anchors."""
+    comments = html_page.parse(KUBRICK_ERA).articles[0].comments
+    assert facts(comments) == [
+        ("5", COMMENT, None, "Kim", "http://kim.example/", datetime(2010, 6, 3, 14, 5),
+         "June 3rd, 2010 at 2:05 pm", "approved"),
+        ("6", COMMENT, None, "Lou", "", datetime(2010, 6, 4, 9, 0), "June 4th, 2010 at 9:00 am",
+         "approved"),
+    ]  # fmt: skip
+    assert [c.body for c in comments] == ["First!", "Second.\n\nReally."]
+    assert [c.body_html for c in comments] == ["<p>First!</p>", "<p>Second.</p><p>Really.</p>"]
+
+
 # --------------------------------------------------------------------------- Blogger
 
 
@@ -314,6 +343,41 @@ def test_dotclear_comments_and_trackbacks():
     assert article.comments[3].body == (
         "Printemps des ruches\n\n... Bertrand raconte le retour de ses colonies ..."
     )
+
+
+CURRYWURST = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="UTF-8"><title>Ruches - Blog</title></head><body>
+<div id="p9" class="post"><h2 class="post-title">Ruches</h2>
+<div class="post-content"><p>Texte.</p></div></div>
+<div class="post-feedback"><div class="feedback__comments" id="comments">
+<h3>2 reactions</h3>
+<ul class="comments-list">
+<li id="c41" class="comment odd first">
+<p class="comment-info"><a href="#c41" class="comment-number">1</a>
+ From <a href="http://noemie.example.org/" rel="ugc nofollow">Noémie</a> - 03/05/2010, 14:05
+</p>
+<div class="comment-content"><p>Bravo.</p></div>
+</li>
+<li id="c42" class="ping">
+<p class="comment-info"><a href="#c42" class="comment-number">2</a>
+ From <a href="http://rucher.example.net/printemps" rel="ugc nofollow">Le Rucher</a> -
+ <time datetime="2010-05-04T08:00:00+02:00">04/05/2010, 08:00</time>
+</p>
+<div class="comment-content"><p>... printemps ...</p></div>
+</li>
+</ul></div></div></body></html>"""
+
+
+def test_dotclear_2_comments_list():
+    """Dotclear 2.x themes (currywurst, dotty): ul.comments-list, dates day first."""
+    comments = html_page.parse(CURRYWURST).articles[0].comments
+    assert facts(comments) == [
+        ("41", COMMENT, None, "Noémie", "http://noemie.example.org/", datetime(2010, 5, 3, 14, 5),
+         "03/05/2010, 14:05", "approved"),
+        ("42", TRACKBACK, None, "Le Rucher", "http://rucher.example.net/printemps",
+         datetime(2010, 5, 4, 8, 0, tzinfo=CEST), "04/05/2010, 08:00", "approved"),
+    ]  # fmt: skip
+    assert [c.body for c in comments] == ["Bravo.", "... printemps ..."]
 
 
 # --------------------------------------------------------------------------- Wayback Machine
