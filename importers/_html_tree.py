@@ -52,6 +52,15 @@ def load(text: str) -> Element:
         raise ParseError(f"unreadable HTML ({error}); expected a saved web page") from None
     if not isinstance(root, Element):
         raise ParseError("unreadable HTML; expected a saved web page")
+    for entry in parser.error_log:
+        # libxml2 stops building the tree past 256 nested elements: what lies deeper
+        # would be lost without a word.
+        if entry.type_name == "ERR_RESOURCE_LIMIT":
+            raise ParseError(
+                f"the page nests elements too deeply to be read whole ({entry.message.strip()});"
+                " expected a saved blog page",
+                entry.line or None,
+            )
     return root
 
 
@@ -279,9 +288,9 @@ def defuse(root: Element, archived: bool) -> None:
             if lowered.startswith("on") or lowered in ("srcdoc", "formaction"):
                 del el.attrib[name]
             elif lowered in URL_ATTRIBUTES or lowered == "srcset":
-                value = el.attrib[name]
-                value = unwayback(value) if archived else value
+                original = el.attrib[name]
+                value = unwayback(original) if archived else original
                 if _scheme(value) not in SAFE_SCHEMES:
                     del el.attrib[name]
-                else:
+                elif value != original:
                     el.attrib[name] = value

@@ -21,6 +21,7 @@ from importers._html_comments import READERS, Context, RawComment
 from importers._html_dates import machine_date, visible_date
 from importers._html_tree import Element, classes, text_of
 from importers.parsed import UNKNOWN, ParsedArticle, ParsedComment, ParsedDump, ParseError
+from importers.xmlsafe import _ILLEGAL_XML_CHARS as _CONTROL_CHARS
 from importers.xmlsafe import break_cycles, html_to_text, root_start_tag
 
 NAME = "html-page"
@@ -71,8 +72,16 @@ def parse(text: str) -> ParsedDump:
     if not detect(text):
         raise ParseError("not an HTML page: expected a doctype or an <html> element", 1)
     _check_whole(text)
-    root = tree.load(text)
     warnings: list[str] = []
+    stray = _CONTROL_CHARS.search(text)
+    if stray:
+        # Control characters no page shows (pasted from a word processor): libxml2 keeps
+        # them, and they would break every later step; they go, and the warning says so.
+        line = text.count("\n", 0, stray.start()) + 1
+        count = len(_CONTROL_CHARS.findall(text))
+        text = _CONTROL_CHARS.sub("", text)
+        warnings.append(f"line {line}: removed {count} control character(s)")
+    root = tree.load(text)
 
     # 1. The head's metadata, before <meta> and <link> go with the clean-up below.
     head = _head(root)

@@ -530,6 +530,22 @@ def test_bad_input_is_one_parse_error(data, said):
     assert said in str(raised.value)
 
 
+def test_nesting_past_the_parser_limit_is_refused_not_cut():
+    items = '<li class="comment"><p>x</p><ol class="children">' * 300
+    text = f'<!DOCTYPE html><html><body><ol class="commentlist">{items}</ol></body></html>'
+    with pytest.raises(ParseError, match="nests elements too deeply"):
+        html_page.parse(text)
+
+
+def test_control_characters_are_removed_with_a_warning():
+    text = TWENTY_TEN.replace("Bonjour.", "Bon\x0bjour.")
+    dump = html_page.parse(text)
+    assert dump.articles[0].comments[0].body == "Bonjour."
+    assert dump.warnings == [
+        f"line {text[: text.index('Bon')].count(chr(10)) + 1}: removed 1 control character(s)"
+    ]
+
+
 def test_declared_charset_is_honoured():
     data = (
         b'<!DOCTYPE html><html><head><meta http-equiv="Content-Type" content="text/html; '
