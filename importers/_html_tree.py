@@ -39,6 +39,9 @@ _WAYBACK_URL = re.compile(
 )
 # The toolbar's own elements, in older and newer captures.
 _WAYBACK_IDS = {"wm-ipp", "wm-ipp-base", "wm-ipp-print", "wm-ipp-inside", "donato", "wm-bipp"}
+_WAYBACK_ELEMENT = etree.XPath(
+    "//*[" + " or ".join(f"@id = '{i}'" for i in sorted(_WAYBACK_IDS)) + "]"
+)
 _WOMBAT_CALL = re.compile(r"""__wm\.wombat\(\s*["'](?P<url>[^"']+)["']\s*,\s*["'](?P<stamp>\d+)""")
 
 
@@ -186,7 +189,7 @@ def is_archived(root: Element) -> bool:
         for c in root.iter(etree.Comment)
     ):
         return True
-    if any(el.get("id") in _WAYBACK_IDS for el in root.iter()):
+    if _WAYBACK_ELEMENT(root):
         return True
     return any("__wm." in (s.text or "") for s in root.iter("script"))
 
@@ -223,7 +226,7 @@ def strip_wayback(root: Element) -> None:
                 break
             node = after
         drop(comment)
-    for el in [e for e in root.iter() if e.get("id") in _WAYBACK_IDS]:
+    for el in _WAYBACK_ELEMENT(root):
         drop(el)
 
 

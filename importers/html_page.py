@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from importers import _html_tree as tree
 from importers._headers import announced_count
 from importers._html_comments import READERS, Context, RawComment
@@ -157,13 +159,24 @@ _BODIES = ("entry-content", "post-body", "post-content", "storycontent", "entry"
 _BODY_FURNITURE = {"postmetadata", "sharedaddy", "jp-relatedposts", "post-footer"}
 
 
+_FIRST_WITH_CLASS = etree.XPath(
+    "descendant-or-self::*[contains(concat(' ', normalize-space(@class), ' '), $name)][1]"
+)
+_FIRST_WITH_ID = etree.XPath("descendant-or-self::*[@id = $id][1]")
+
+
 def _by_class(root: Element, names: tuple[str, ...]) -> Element | None:
     """The first element, in document order, with one of the classes, tried in order."""
     for name in names:
-        for el in root.iter():
-            if isinstance(el.tag, str) and name in classes(el):
-                return el
+        found = _FIRST_WITH_CLASS(root, name=f" {name} ")
+        if found:
+            return found[0]
     return None
+
+
+def _by_id(root: Element, ident: str) -> Element | None:
+    found = _FIRST_WITH_ID(root, id=ident)
+    return found[0] if found else None
 
 
 def _container(root: Element) -> Element:
@@ -180,15 +193,14 @@ def _container(root: Element) -> Element:
 def _blog_name(root: Element, head: dict[str, str], title: str) -> str:
     if head.get("og:site_name"):
         return head["og:site_name"]
-    for el in root.iter():  # Blogger's Header widget
-        if el.get("id") == "Header1" or "Header" in classes(el):
-            heading = next(el.iter("h1"), None)
-            if text_of(heading):
-                return text_of(heading)
+    header = _by_id(root, "Header1")  # Blogger's Header widget
+    heading = next(header.iter("h1"), None) if header is not None else None
+    if text_of(heading):
+        return text_of(heading)
     for name in ("site-title", "blog-title", "blog-name"):
         el = _by_class(root, (name,))
         if el is None:
-            el = next((e for e in root.iter() if e.get("id") == name), None)
+            el = _by_id(root, name)
         if el is not None and text_of(el):
             return text_of(el)
     page_title = head.get("title", "")
@@ -290,10 +302,8 @@ def _announced(root: Element) -> int | None:
     for el in root.iter("h2", "h3", "h4"):
         if el.get("id") in ("comments-title", "comments") or classes(el) & {"comments-title"}:
             return _count(el)
-    for el in root.iter():
-        if el.get("id") == "comments":
-            return _count(next(el.iter("h2", "h3", "h4"), None))
-    return None
+    area = _by_id(root, "comments")
+    return _count(next(area.iter("h2", "h3", "h4"), None)) if area is not None else None
 
 
 # --------------------------------------------------------------------------- comments
