@@ -99,7 +99,13 @@ def parse(text: str) -> ParsedDump:
             + (f" (capture {stamp})" if stamp else "")
             + "; its addresses are read as the original ones"
         )
-    own_url = head.get("canonical") or head.get("og:url") or original or _permalink(root)
+    own_url = (
+        head.get("canonical")
+        or head.get("og:url")
+        or original
+        or _saved_from(root)
+        or _permalink(root)
+    )
     url = tree.safe_url(own_url, archived=archived)
     lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
     ctx = tree_context(url, lang, archived)
@@ -140,6 +146,18 @@ def _head(root: Element) -> dict[str, str]:
 
 
 # --------------------------------------------------------------------------- article
+
+
+_SAVED_FROM = re.compile(r"^\s*saved from url=\(\d+\)(\S+)")
+
+
+def _saved_from(root: Element) -> str:
+    """The address a browser notes when saving a page: <!-- saved from url=(0042)... -->."""
+    for node in root.itersiblings(preceding=True):
+        match = _SAVED_FROM.match(node.text or "") if not isinstance(node.tag, str) else None
+        if match:
+            return match[1]
+    return ""
 
 
 def _permalink(root: Element) -> str:

@@ -212,6 +212,12 @@ TWENTY_TEN = """<!DOCTYPE html>
 </div></body></html>"""
 
 
+def test_saved_from_url_is_the_article_url_without_canonical():
+    text = "<!-- saved from url=(0031)https://blog.example/billet/ -->\n" + TWENTY_TEN
+    assert html_page.parse(text).articles[0].url == "https://blog.example/billet/"
+    assert html_page.parse(TWENTY_TEN).articles[0].url == ""
+
+
 def test_twenty_ten_callback_markup():
     """Twenty Ten's own callback: li#li-comment-N, the text in div.comment-body, and
     pingbacks as li.post.pingback without an id."""
