@@ -277,8 +277,9 @@ def _scheme(url: str) -> str:
 
 def defuse(root: Element, archived: bool) -> None:
     """What strangers wrote must not run: drop scripts, styles, frames, forms and the like,
-    every on* handler, and any URL whose scheme is not http(s) or mailto; un-rewrite
-    the Wayback URLs of an `archived` page (another page's links to captures stay).
+    every on* handler and style attribute, and any URL whose scheme is not http(s) or
+    mailto; un-rewrite the Wayback URLs of an `archived` page (another page's links to
+    captures stay).
     HTML comments go too (they hold nothing a reader sees)."""
     etree.strip_elements(root, etree.Comment, with_tail=False)
     for el in [e for e in root.iter(*DROPPED_TAGS) if e.getparent() is not None]:
@@ -288,7 +289,7 @@ def defuse(root: Element, archived: bool) -> None:
             continue
         for name in list(el.attrib):
             lowered = name.lower()
-            if lowered.startswith("on") or lowered in ("srcdoc", "formaction"):
+            if lowered.startswith("on") or lowered in ("srcdoc", "formaction", "style"):
                 del el.attrib[name]
             elif lowered in URL_ATTRIBUTES or lowered == "srcset":
                 original = el.attrib[name]

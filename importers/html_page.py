@@ -42,14 +42,24 @@ _NO_COMMENTS = re.compile(
 _TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " » ", " :: ", " : ")
 
 
+_DOCTYPE_HTML = re.compile(r"<!doctype\s+html\b", re.IGNORECASE)
+
+
 def detect(text: str) -> bool:
-    """An HTML document: a doctype html or an <html> root, after a BOM, whitespace,
-    comments or an XML declaration (xmlsafe.root_start_tag skips those)."""
+    """An HTML document: a doctype html, or an <html> root (or <head>, <body>: both tags
+    may be left out), after a BOM, whitespace, comments or an XML declaration."""
     head = text[:65536].lstrip("\ufeff \t\r\n")
-    if head[:14].lower() == "<!doctype html":
+    if not head.startswith("<"):
+        return False
+    if _DOCTYPE_HTML.match(head):
         return True
-    root = root_start_tag(head)
-    return root is not None and root.local_name.lower() == "html"
+    root = root_start_tag(head)  # skips the prolog, doctype included
+    if root is None:
+        return False
+    if root.local_name.lower() in ("html", "head", "body"):
+        return True
+    # A doctype html after a comment ("<!-- saved from url=... -->") or an XML declaration.
+    return bool(_DOCTYPE_HTML.search(head, 0, head.find(root.tag)))
 
 
 def _check_whole(text: str) -> None:

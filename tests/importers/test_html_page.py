@@ -49,6 +49,8 @@ def facts(comments) -> list[tuple]:
         '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'
         ' Strict//EN" "x">\n<html xmlns="http://www.w3.org/1999/xhtml">',
         "<HTML><HEAD><TITLE>x</TITLE></HEAD></HTML>",
+        "<!-- saved from url=(0019)http://a.example/ -->\r\n<!DOCTYPE html><head><title>x",
+        "<body><p>both html and head tags left out</p></body>",
     ],
 )
 def test_detects_html_documents(text):
@@ -62,6 +64,7 @@ def test_detects_html_documents(text):
         '<?xml version="1.0"?><rss xmlns:wp="http://wordpress.org/export/1.2/"><channel/></rss>',
         "<p>a fragment, not a page</p>",
         "<htmlish>no</htmlish>",
+        "Un texte qui cite <!DOCTYPE html> plus loin",
         "",
     ],
 )
