@@ -270,7 +270,6 @@ def _article(root: Element, head: dict[str, str], url: str, ctx: Context) -> Par
     excerpt = _by_class(post, ("post-excerpt",))  # Dotclear prints an excerpt apart
     body_html = "\n".join(tree.inner_html(e) for e in (excerpt, body_el) if e is not None)
 
-    parts = urlsplit(url) if url else None
     return ParsedArticle(
         title=title,
         body=html_to_text(body_html),
@@ -281,9 +280,22 @@ def _article(root: Element, head: dict[str, str], url: str, ctx: Context) -> Par
         date_raw=date_raw,
         url=url,
         blog_name=_blog_name(root, head, title),
-        blog_url=f"{parts.scheme}://{parts.netloc}" if parts else "",
+        blog_url=_blog_url(root, url, ctx),
         announced_comments=_announced(root),
     )
+
+
+def _blog_url(root: Element, url: str, ctx: Context) -> str:
+    """The blog's home: the theme's rel=home link when it is on the article's host (a blog
+    may live under a path, example.org/blog/), else the article's scheme and host."""
+    host = urlsplit(url).netloc.lower() if url else ""
+    for a in root.iter("a"):
+        if "home" in (a.get("rel") or "").split():
+            home = tree.safe_url(a.get("href"), url, ctx.archived)
+            if home and (not host or urlsplit(home).netloc.lower() == host):
+                return home
+            break
+    return f"{urlsplit(url).scheme}://{host}" if host else ""
 
 
 def _published(post: Element, head: dict[str, str], ctx: Context):

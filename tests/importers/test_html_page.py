@@ -96,7 +96,7 @@ def test_wordpress_html5_article():
     assert article.date_precision == EXACT and article.date_raw == "3 mai 2010"
     assert article.url == "https://blog.exemple.fr/2010/05/03/faut-il-bruler-les-radars/"
     assert article.blog_name == "Le Blog d’Élodie"
-    assert article.blog_url == "https://blog.exemple.fr"
+    assert article.blog_url == "https://blog.exemple.fr/"  # the site title's rel=home link
     assert article.announced_comments == 8
     assert article.body == (
         "Les radars automatiques fleurissent sur nos routes. Sont-ils là pour la sécurité "
@@ -219,6 +219,21 @@ def test_saved_from_url_is_the_article_url_without_canonical():
     text = "<!-- saved from url=(0031)https://blog.example/billet/ -->\n" + TWENTY_TEN
     assert html_page.parse(text).articles[0].url == "https://blog.example/billet/"
     assert html_page.parse(TWENTY_TEN).articles[0].url == ""
+
+
+@pytest.mark.parametrize(
+    ("home", "blog_url"),
+    [
+        ("https://example.org/blog/", "https://example.org/blog/"),
+        ("https://elsewhere.example/", "https://example.org"),
+        ("javascript:alert(1)", "https://example.org"),
+    ],
+)
+def test_blog_url_is_the_home_link_on_the_article_host(home, blog_url):
+    text = TWENTY_TEN.replace(
+        "<body>", f'<body><p class="site-title"><a href="{home}" rel="home">Blog</a></p>'
+    ).replace("<head>", '<head><link rel="canonical" href="https://example.org/blog/billet/">')
+    assert html_page.parse(text).articles[0].blog_url == blog_url
 
 
 def test_twenty_ten_callback_markup():
@@ -396,7 +411,7 @@ def test_wayback_page_is_read_as_the_original():
     dump = page("wayback-wp.html")
     (article,) = dump.articles
     assert article.url == "http://www.velo-citoyen.example.org/2011/03/zones-30/"
-    assert article.blog_url == "http://www.velo-citoyen.example.org"
+    assert article.blog_url == "http://www.velo-citoyen.example.org/"
     assert article.title == "Zones 30 : et si on essayait ?"
     assert article.author == "Claire" and article.blog_name == "Vélo Citoyen"
     assert article.published_at == datetime(2011, 3, 28) and article.date_precision == DAY
