@@ -354,14 +354,20 @@ def _comments(root: Element, ctx: Context, warnings: list[str]) -> list[RawComme
         found = reader(root, ctx)
         if found is not None:
             return found
-    # No list: an article with zero comments only where the page says there are none.
+    # No list: an article with zero comments only where the page says there are none,
+    # in its comments area, or with WordPress's p.nocomments (printed only when a post has
+    # no comments and takes no more). A bare comment form says nothing: comments may be
+    # loaded by a script (Disqus) or cut from the saved page.
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.get("id") == "comments" or classes(el) & {"comments-area", "nocomments"}:
-            if _NO_COMMENTS.search(text_of(el)):
-                warnings.append("the page says it has no comments")
-                return []
+        names = classes(el)
+        if "nocomments" in names or (
+            (el.get("id") == "comments" or "comments-area" in names)
+            and _NO_COMMENTS.search(text_of(el))
+        ):
+            warnings.append("the page says it has no comments")
+            return []
     raise ParseError(NO_COMMENT_LIST)
 
 

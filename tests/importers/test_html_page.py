@@ -516,6 +516,19 @@ def test_page_saying_it_has_no_comments_is_an_article_without_comments():
     assert dump.warnings == ["the page says it has no comments"]
 
 
+def test_wordpress_nocomments_note_is_an_article_without_comments():
+    start, end = TWENTY_TEN.index('<div id="comments">'), TWENTY_TEN.index("</body>")
+    closed = (
+        TWENTY_TEN[:start] + '<p class="nocomments">Comments are closed.</p>' + TWENTY_TEN[end:]
+    )
+    dump = html_page.parse(closed)
+    assert dump.articles[0].comments == [] and dump.warnings == ["the page says it has no comments"]
+    # A comment form alone says nothing about the comments.
+    form = TWENTY_TEN[:start] + '<div id="respond"><form><textarea></textarea></form></div>'
+    with pytest.raises(ParseError, match="no comment list found"):
+        html_page.parse(form + TWENTY_TEN[end:])
+
+
 def test_empty_comment_list_is_an_article_without_comments():
     text = TWENTY_TEN.replace(TWENTY_TEN[TWENTY_TEN.index("<li") : TWENTY_TEN.index("</ol>")], "")
     dump = html_page.parse(text)
