@@ -1,10 +1,11 @@
 """Format "html-page": one blog article saved as an HTML page, with its comments as the
 blog engine printed them (WordPress, Blogger, Dotclear; see importers._html_comments).
 
-Pure: text in, ParsedDump out. The page is parsed with lxml, never with regular
-expressions. Pages saved from the Wayback Machine (web.archive.org) lose the archive's
-toolbar and scripts, and their rewritten addresses are turned back into the original ones
-(the article's URL is the original page's, not the capture's).
+Pure: text in, ParsedDump out. The page is parsed with lxml and walked as a tree; regular
+expressions only ever read text a reader sees (dates, Dotclear's comment headers) and the
+archive's own script, never markup. Pages saved from the Wayback Machine (web.archive.org)
+lose the archive's toolbar and scripts, and their rewritten addresses are turned back into
+the original ones (the article's URL is the original page's, not the capture's).
 
 What strangers wrote never runs: scripts, styles, frames, forms, on* handlers and
 non-http(s) links are removed before any markup is kept (the loader sanitises again),
@@ -24,7 +25,7 @@ from importers._html_dates import machine_date, visible_date
 from importers._html_tree import Element, classes, text_of
 from importers.parsed import UNKNOWN, ParsedArticle, ParsedComment, ParsedDump, ParseError
 from importers.xmlsafe import _ILLEGAL_XML_CHARS as _CONTROL_CHARS
-from importers.xmlsafe import break_cycles, html_to_text, root_start_tag
+from importers.xmlsafe import html_to_text, root_start_tag
 
 NAME = "html-page"
 
@@ -117,20 +118,21 @@ def parse(text: str) -> ParsedDump:
         or _permalink(root)
     )
     url = tree.safe_url(own_url, archived=archived)
-    lang = root.get("lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang") or ""
-    ctx = tree_context(url, lang, archived)
+    lang = root.get("lang") or root.get("xml:lang") or ""
+    ctx = _context(url, lang, archived)
     # 3. Nothing that could run survives.
     tree.defuse(root, archived)
 
     article = _article(root, head, url, ctx)
     raws = _comments(root, ctx, warnings)
+    # Replies are nested inside their parent's markup: parents always come first, and
+    # no reply structure can loop.
     article.comments = [_comment(raw) for raw in raws]
-    break_cycles(article.comments, "page", warnings)
     _duplicate_ids(article.comments, warnings)
     return ParsedDump(format=NAME, articles=[article], warnings=warnings)
 
 
-def tree_context(url: str, lang: str, archived: bool) -> Context:
+def _context(url: str, lang: str, archived: bool) -> Context:
     # Numeric dates are day first unless the page says it is in US English.
     return Context(base=url, day_first=lang.lower() not in ("en-us", "en_us"), archived=archived)
 
