@@ -27,6 +27,7 @@ from datetime import datetime
 from importers._html_dates import machine_date, show_comment_date, visible_date
 from importers._html_tree import (
     Element,
+    Stop,
     classes,
     first_level,
     inner_html,
@@ -101,11 +102,38 @@ def _is_wp_item(el: Element) -> bool:
     return el.tag in ("li", "div", "article") and bool(classes(el) & set(_WP_KINDS))
 
 
-def _wp_stop(el: Element) -> bool:
-    # A reply list, or a reply: not this comment's own markup.
-    return (el.tag in ("ul", "ol", "div") and "children" in classes(el)) or (
-        el.tag == "li" and _is_wp_item(el)
-    )
+def _wp_stop(tag: str) -> Stop:
+    """Where a comment's own markup ends: its reply list, or a reply (an item of the
+    list's own tag: li, or div in wp_list_comments' div style)."""
+
+    def stop(el: Element) -> bool:
+        return (el.tag in ("ul", "ol", "div") and "children" in classes(el)) or _is_nested(el)
+
+    def _is_nested(el: Element) -> bool:
+        # A div is a reply only with the walker's id="comment-N": themes also wrap a
+        # comment's text in a div.comment.
+        return el.tag == tag and _is_wp_item(el) and (tag == "li" or _has_wp_id(el))
+
+    return stop
+
+
+def _has_wp_id(el: Element) -> bool:
+    return bool(_WP_ID.match(el.get("id") or ""))
+
+
+def _wp_reply(tag: str) -> Stop:
+    """A reply inside a comment: an item of its ul.children (whatever its class), or a
+    comment item nested without one (the div style has no reply lists)."""
+
+    def reply(el: Element) -> bool:
+        if el.tag != tag:
+            return False
+        if tag != "li":
+            return _is_wp_item(el) and _has_wp_id(el)
+        parent = el.getparent()
+        return _is_wp_item(el) or (parent is not None and "children" in classes(parent))
+
+    return reply
 
 
 def wordpress(root: Element, ctx: Context) -> list[RawComment] | None:
@@ -121,7 +149,8 @@ def wordpress(root: Element, ctx: Context) -> list[RawComment] | None:
 
 
 def _wp_item(item: Element, parent: int | None, ctx: Context, out: list[RawComment]) -> None:
-    mine = list(own(item, _wp_stop))
+    stop = _wp_stop(item.tag)
+    mine = list(own(item, stop))
     raw = RawComment(item, parent=parent)
     kinds = classes(item) & set(_WP_KINDS)
     raw.kind = _WP_KINDS[sorted(kinds, key=lambda k: k == "comment")[0]] if kinds else COMMENT
@@ -155,17 +184,14 @@ def _wp_item(item: Element, parent: int | None, ctx: Context, out: list[RawComme
         "comment-awaiting-moderation" in classes(e) for e in mine
     ):
         raw.status = "pending"
-    raw.body_html = _wp_body(item, mine, raw.kind, fn)
+    raw.body_html = _wp_body(item, mine, raw.kind, fn, stop)
     out.append(raw)
     index = len(out) - 1
-    for sub in first_level(item, lambda e: e.tag in ("ul", "ol", "div") and _wp_stop(e)):
-        nested = [sub] if sub.tag == "li" else [c for c in sub if isinstance(c.tag, str)]
-        for child in nested:
-            if child.tag == "li" or _is_wp_item(child):
-                _wp_item(child, index, ctx, out)
+    for child in first_level(item, _wp_reply(item.tag)):
+        _wp_item(child, index, ctx, out)
 
 
-def _wp_body(item: Element, mine: list[Element], kind: str, fn: Element | None) -> str:
+def _wp_body(item: Element, mine: list[Element], kind: str, fn: Element | None, stop: Stop) -> str:
     content = next((e for e in mine if "comment-content" in classes(e)), None)
     if content is not None:
         return inner_html(content)
@@ -188,7 +214,7 @@ def _wp_body(item: Element, mine: list[Element], kind: str, fn: Element | None) 
         if isinstance(child.tag, str)
         and child.tag not in ("br", "img")
         and not (classes(child) & _WP_FURNITURE)
-        and not _wp_stop(child)
+        and not stop(child)
         and not any("fn" in classes(d) or d is fn for d in child.iter())
         and not (child.tag == "a" and not text_of(child))  # an <a name> anchor
     ]

@@ -279,6 +279,33 @@ def test_kubrick_era_comment_list():
     assert [c.body_html for c in comments] == ["<p>First!</p>", "<p>Second.</p><p>Really.</p>"]
 
 
+DIV_STYLE = """<!DOCTYPE html><html><head><title>D | Blog</title></head><body>
+<div class="commentlist">
+<div id="comment-1" class="comment depth-1 parent"><article id="div-comment-1" class="comment-body">
+<footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Un</b></div>
+<div class="comment-metadata"><time datetime="2012-01-01T10:00:00+01:00">1 janvier 2012</time></div>
+</footer><div class="comment-content"><p>Premier.</p></div></article>
+<div id="comment-2" class="comment depth-2"><article id="div-comment-2" class="comment-body">
+<footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Deux</b></div>
+<em class="comment-awaiting-moderation">En attente.</em></footer>
+<div class="comment-content"><p>Réponse.</p></div></article></div>
+</div>
+<div id="comment-3" class="comment depth-1"><div class="comment"><p>Trois.</p></div></div>
+</div></body></html>"""
+
+
+def test_wordpress_div_style_nests_by_containment():
+    """wp_list_comments(style=div): no reply lists, replies nested in their parent's div."""
+    comments = html_page.parse(DIV_STYLE).articles[0].comments
+    assert [(c.source_id, c.parent, c.author, c.status) for c in comments] == [
+        ("1", None, "Un", "approved"),
+        ("2", 0, "Deux", "pending"),
+        ("3", None, "", "approved"),
+    ]
+    assert comments[0].posted_at == datetime(2012, 1, 1, 10, 0, tzinfo=CET)
+    assert [c.body for c in comments] == ["Premier.", "Réponse.", "Trois."]
+
+
 # --------------------------------------------------------------------------- Blogger
 
 

@@ -56,6 +56,8 @@ def test_folder_of_pages_imports_the_samples_and_reimport_changes_nothing():
     article = Article.objects.get(title="Faut-il brûler les radars ?")
     assert article.url == "https://blog.exemple.fr/2010/05/03/faut-il-bruler-les-radars/"
     assert article.blog.name == "Le Blog d’Élodie"
+    # Two pages of one blog (its home link on one, only its host on the other): one blog.
+    assert Article.objects.get(title="Un billet sans réaction").blog == article.blog
     deepest = Comment.objects.get(article=article, source_id="105")
     chain = list(deepest.get_ancestors(include_self=True))
     assert [c.source_id for c in chain] == ["101", "102", "103", "104", "105"]
