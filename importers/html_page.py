@@ -129,6 +129,12 @@ def parse(text: str) -> ParsedDump:
     # no reply structure can loop.
     article.comments = [_comment(raw) for raw in raws]
     _duplicate_ids(article.comments, warnings)
+    announced = article.announced_comments
+    if announced is not None and announced > len(article.comments):
+        warnings.append(
+            f"the page announces {announced} comments and shows {len(article.comments)}: "
+            "the others may be on further comment pages or loaded by a script"
+        )
     return ParsedDump(format=NAME, articles=[article], warnings=warnings)
 
 

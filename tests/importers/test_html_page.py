@@ -556,6 +556,16 @@ def test_wordpress_nocomments_note_is_an_article_without_comments():
         html_page.parse(form + TWENTY_TEN[end:])
 
 
+def test_fewer_comments_than_announced_is_said():
+    text = TWENTY_TEN.replace('<div id="comments">', '<div id="comments"><h3>12 commentaires</h3>')
+    dump = html_page.parse(text)
+    assert dump.articles[0].announced_comments == 12
+    assert dump.warnings == [
+        "the page announces 12 comments and shows 3: the others may be on further comment "
+        "pages or loaded by a script"
+    ]
+
+
 def test_empty_comment_list_is_an_article_without_comments():
     text = TWENTY_TEN.replace(TWENTY_TEN[TWENTY_TEN.index("<li") : TWENTY_TEN.index("</ol>")], "")
     dump = html_page.parse(text)
