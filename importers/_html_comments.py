@@ -106,13 +106,13 @@ def _wp_stop(tag: str) -> Stop:
     """Where a comment's own markup ends: its reply list, or a reply (an item of the
     list's own tag: li, or div in wp_list_comments' div style)."""
 
-    def stop(el: Element) -> bool:
-        return (el.tag in ("ul", "ol", "div") and "children" in classes(el)) or _is_nested(el)
-
-    def _is_nested(el: Element) -> bool:
+    def nested(el: Element) -> bool:
         # A div is a reply only with the walker's id="comment-N": themes also wrap a
         # comment's text in a div.comment.
         return el.tag == tag and _is_wp_item(el) and (tag == "li" or _has_wp_id(el))
+
+    def stop(el: Element) -> bool:
+        return (el.tag in ("ul", "ol", "div") and "children" in classes(el)) or nested(el)
 
     return stop
 
@@ -153,6 +153,7 @@ def _wp_item(item: Element, parent: int | None, ctx: Context, out: list[RawComme
     mine = list(own(item, stop))
     raw = RawComment(item, parent=parent)
     kinds = classes(item) & set(_WP_KINDS)
+    # "pingback" or "trackback" wins over a "comment" class beside it.
     raw.kind = _WP_KINDS[sorted(kinds, key=lambda k: k == "comment")[0]] if kinds else COMMENT
     for el in [item, *mine]:
         # id="comment-N", or the anchor <a name="comment-N"> of older themes.
