@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from importers._headers import french_date
 from importers.parsed import DAY, EXACT
+from importers.textutils import FRENCH_MONTHS
 
 ENGLISH_MONTHS = {
     name: n
@@ -34,12 +35,12 @@ _TIME = (
     r"(?::(?P<second>\d{2}))?(?:\s*min)?\s*(?P<ampm>[ap]\.?\s?m\.?(?![a-z]))?)?"
 )
 _MONTH_FIRST = re.compile(
-    r"\b(?P<month>[a-z]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME,
+    r"\b(?P<month>[^\W\d_]{3,9})\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>\d{4})" + _TIME,
     re.IGNORECASE,
 )
 _DAY_FIRST = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<month>[a-z]{3,9})\.?,?\s+(?P<year>\d{4})"
-    + _TIME,
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th|er)?\s+(?:of\s+)?(?P<month>[^\W\d_]{3,9})\.?,?\s+"
+    r"(?P<year>\d{4})" + _TIME,
     re.IGNORECASE,
 )
 _NUMERIC = re.compile(
@@ -105,16 +106,21 @@ def visible_date(text: str, day_first: bool = True) -> tuple[datetime | None, st
     text = " ".join(text.replace("\xa0", " ").split())
     if not text:
         return None, ""
+    try:
+        for pattern in (_DAY_FIRST, _MONTH_FIRST):
+            for match in pattern.finditer(text):
+                name = match["month"].lower()
+                month = ENGLISH_MONTHS.get(name) or FRENCH_MONTHS.get(name)
+                if month:
+                    base = datetime(int(match["year"]), month, int(match["day"]))
+                    return _clock(match, base)
+    except ValueError:  # "31 février 2010", "25:70": not a date
+        return None, ""
+    # The shared French reader knows a few more forms ("le 1er mai 2010, 14h05").
     moment, precision = french_date(text)
     if moment is not None and precision in (DAY, EXACT):
         return moment, precision
     try:
-        for pattern in (_MONTH_FIRST, _DAY_FIRST):
-            for match in pattern.finditer(text):
-                month = ENGLISH_MONTHS.get(match["month"].lower())
-                if month:
-                    base = datetime(int(match["year"]), month, int(match["day"]))
-                    return _clock(match, base)
         match = _ISO_LIKE.search(text)
         if match:
             base = datetime(int(match["year"]), int(match["month"]), int(match["day"]))
