@@ -21,6 +21,7 @@ FORMAT_MODULES: list[str] = [
     "importers.blogger",
     "importers.dotclear",
     "importers.movable_type",
+    "importers.html_page",
     "importers.indented_threads",
     "importers.at_headers",
     "importers.counted_bullets",
