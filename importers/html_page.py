@@ -30,8 +30,9 @@ from importers.xmlsafe import html_to_text, root_start_tag
 NAME = "html-page"
 
 NO_COMMENT_LIST = (
-    "an HTML page with no comment list found (looked for ol.commentlist, ol.comment-list, "
-    "#comments dl, .comment-thread, ...)"
+    "an HTML page with no comment list found (looked for WordPress's ol.commentlist, "
+    "ol.comment-list and #commentlist, Blogger's .comment-thread and dl#comments-block, "
+    "Dotclear's #comments dl, #pings dl and ul.comments-list)"
 )
 # An explicit "no comments" in a comments area: an article with zero comments.
 _NO_COMMENTS = re.compile(

@@ -113,3 +113,11 @@ def test_plain_text_shows_its_first_lines(tmp_path) -> None:
     message = refusal(tmp_path, "courses.txt", text.encode())
     assert "plain text: no comment headers of any known layout" in message
     assert "(first lines: «Une liste de courses» / «du pain» / «du beurre»)" in message
+
+
+def test_an_html_page_without_comments_says_where_it_looked(tmp_path) -> None:
+    page = b"<!DOCTYPE html><html><body><h1>Un billet</h1><p>Du texte.</p></body></html>\n"
+    message = refusal(tmp_path, "billet.html", page)
+    assert message.startswith("an HTML page with no comment list found (looked for ")
+    for selector in ("ol.commentlist", ".comment-thread", "dl#comments-block", "#comments dl"):
+        assert selector in message

@@ -576,8 +576,9 @@ def test_page_without_comment_list_is_refused():
     with pytest.raises(ParseError) as raised:
         page("bad/no-comment-list.html")
     assert str(raised.value) == (
-        "an HTML page with no comment list found (looked for ol.commentlist, "
-        "ol.comment-list, #comments dl, .comment-thread, ...)"
+        "an HTML page with no comment list found (looked for WordPress's ol.commentlist, "
+        "ol.comment-list and #commentlist, Blogger's .comment-thread and dl#comments-block, "
+        "Dotclear's #comments dl, #pings dl and ul.comments-list)"
     )
 
 
