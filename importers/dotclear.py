@@ -280,11 +280,25 @@ class _Builder:
             article.comments = [self._comment(c, blog_id) for c in rows]
             self.out.articles.append(article)
         for post_id, rows in comments.items():
+            # Kept, as the other exports' orphans are: under a placeholder for the post.
             self.out.warnings.append(
                 f"line {rows[0].line}: {len(rows)} comment(s) of post {post_id}, which is not "
-                "in this export; skipped"
+                "in this export; kept under a placeholder article"
             )
-            self.skip("comment of a missing post", len(rows))
+            blog_id = next(iter(self.blogs), "") if len(self.blogs) == 1 else ""
+            blog = self.blogs.get(blog_id)
+            placeholder = ParsedArticle(
+                title="",
+                body="",
+                blog_name=blog.get("blog_name") if blog else "",
+                blog_url=blog.get("blog_url").strip() if blog else "",
+                source_id=post_id,
+                status="placeholder",
+                kind="post",
+                flags=["missing-post"],
+            )
+            placeholder.comments = [self._comment(c, blog_id) for c in rows]
+            self.out.articles.append(placeholder)
         if missing_blogs:
             # A single-blog export never has the [blog] block.
             why = (
@@ -293,8 +307,8 @@ class _Builder:
                 else "the [blog] block has no row for it"
             )
             self.out.warnings.append(
-                f"{why}: its articles are filed under the blog's Dotclear id "
-                f"({', '.join(sorted(missing_blogs))}) and have no page URL"
+                f"{why} (Dotclear id {', '.join(sorted(missing_blogs))}): its articles have "
+                "no page URL"
             )
         return self.out
 
@@ -352,7 +366,9 @@ class _Builder:
     def _article(self, row: Row, post_type: str) -> ParsedArticle:
         blog_id = row.get("blog_id")
         blog = self.blogs.get(blog_id)
-        blog_name = blog.get("blog_name") if blog else blog_id
+        # Without its [blog] row the blog is unnamed: a Dotclear id ("default") is the same
+        # on every installation, so it names no blog (import_dump --blog names it).
+        blog_name = blog.get("blog_name") if blog else ""
         blog_url = blog.get("blog_url").strip() if blog else ""
         # The public URL: blog URL + the type's base + post_url (rsExtPost::getURL), for the
         # two types whose base is known; a blog may have renamed them (myUrlHandlers).

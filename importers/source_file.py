@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from importers import diagnosis, formats
 from importers.parsed import ParsedDump, ParseError
@@ -79,7 +81,36 @@ def parse_source(source: SourceFile, format_name: str | None = None) -> ParsedDu
     else:
         dump = formats.parse_text(decode_text(data))
     check_extension(source.path, dump.format)
+    check_dates(dump)
     return dump
+
+
+_PARIS = ZoneInfo("Europe/Paris")
+
+
+def _storable(moment: datetime | None) -> bool:
+    if moment is None:
+        return True
+    try:
+        (moment if moment.tzinfo else moment.replace(tzinfo=_PARIS)).astimezone(UTC)
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def check_dates(dump: ParsedDump) -> None:
+    """A date at the edge of the calendar ("0001-01-01T00:00:00+01:00") has no instant in
+    UTC: refused here, with its line, rather than failing in the middle of the write."""
+    for article in dump.articles:
+        if not _storable(article.published_at):
+            raise ParseError(
+                f"the date {article.date_raw!r} of {article.title[:60]!r} is out of range"
+            )
+        for comment in article.comments:
+            if not _storable(comment.posted_at):
+                raise ParseError(
+                    f"the date {comment.date_raw!r} of a comment is out of range", comment.line
+                )
 
 
 def check_extension(path: Path, format_name: str) -> None:
@@ -100,4 +131,23 @@ def check_extension(path: Path, format_name: str) -> None:
     if expected:
         raise ParseError(
             f"the name says {suffix} but the content is {format_name}; expected {expected}"
+        )
+
+
+def place_on_blog(dump: ParsedDump, blog_url: str | None) -> None:
+    """Articles that name no blog go on the blog given (``import_dump --blog URL``). A site
+    export that names none and is given none is refused: its post ids are small serial
+    numbers, so two blogs' exports on one shared blog would overwrite each other."""
+    nameless = [a for a in dump.articles if not (a.blog_name or a.blog_url or a.blog_key)]
+    if not nameless:
+        return
+    if blog_url:
+        for article in nameless:
+            article.blog_url = blog_url
+        return
+    if dump.format in formats.SITE_EXPORTS:
+        raise ParseError(
+            f"this {dump.format} export does not say which blog it is from ({len(nameless)} "
+            f"of {len(dump.articles)} articles name none); give the blog's address with "
+            "--blog URL"
         )

@@ -121,3 +121,15 @@ def test_an_html_page_without_comments_says_where_it_looked(tmp_path) -> None:
     assert message.startswith("an HTML page with no comment list found (looked for ")
     for selector in ("ol.commentlist", ".comment-thread", "dl#comments-block", "#comments dl"):
         assert selector in message
+
+
+def test_a_date_with_no_instant_in_utc_is_refused_before_writing(tmp_path) -> None:
+    feed = (
+        "<?xml version='1.0' encoding='UTF-8'?>\n<feed xmlns='http://www.w3.org/2005/Atom'>"
+        "<id>tag:blogger.com,1999:blog-1</id><title>t</title>\n<entry>"
+        "<id>tag:blogger.com,1999:blog-1.post-1</id><category scheme='http://schemas.google.com"
+        "/g/2005#kind' term='http://schemas.google.com/blogger/2008/kind#post'/>"
+        "<published>0001-01-01T00:00:00.000+01:00</published><title>P</title></entry></feed>\n"
+    )
+    message = refusal(tmp_path, "blog.xml", feed.encode())
+    assert message == "the date '0001-01-01T00:00:00.000+01:00' of 'P' is out of range"

@@ -278,12 +278,13 @@ def test_crlf_lines_read_as_dotclear_trims_them(full):
 def test_single_export(single):
     assert single.skipped == {"category": 1, "link": 1, "setting": 1}
     assert single.warnings == [
-        "a single-blog export does not say the blog's name or address: its articles are "
-        "filed under the blog's Dotclear id (atelier) and have no page URL"
+        "a single-blog export does not say the blog's name or address (Dotclear id atelier): "
+        "its articles have no page URL"
     ]
     post, page = single.articles
     for a in single.articles:
-        assert (a.blog_name, a.blog_url, a.url) == ("atelier", "", "")
+        # A Dotclear id names no blog ("default" on most installations): --blog does.
+        assert (a.blog_name, a.blog_url, a.url) == ("", "", "")
         assert a.author == "gaelle"  # no [user] block: the user id
     assert (post.source_id, post.kind, post.status) == ("7", "post", "publish")
     assert post.title == "Fête nationale ? Non, 14 juillet"
@@ -403,13 +404,19 @@ def test_structure_errors(body, line, words):
     assert info.value.line == line and words in info.value.message
 
 
-def test_comment_of_a_missing_post_is_reported():
+def test_comment_of_a_missing_post_is_kept_under_a_placeholder():
     data = text(FULL).replace('"107","13"', '"107","99"')
     dump = dotclear.parse(data)
-    assert dump.skipped["comment of a missing post"] == 1
     assert dump.warnings == [
-        "line 44: 1 comment(s) of post 99, which is not in this export; skipped"
+        "line 44: 1 comment(s) of post 99, which is not in this export; kept under a "
+        "placeholder article"
     ]
+    placeholder = dump.articles[-1]
+    assert (placeholder.source_id, placeholder.status, placeholder.flags) == (
+        "99", "placeholder", ["missing-post"],
+    )  # fmt: skip
+    assert placeholder.blog_name == "Le Carnet d'Hélène"
+    assert [(c.source_id, c.author) for c in placeholder.comments] == [("107", "Jean-Noël Œuvray")]
 
 
 # --- detection and registration
@@ -449,9 +456,14 @@ def test_parse_time_of_a_large_generated_export():
 # --- the database
 
 
-def run(*paths: Path) -> str:
+# A single-blog export does not say which blog it is from: import_dump --blog does.
+ATELIER = "https://atelier.example/"
+
+
+def run(*paths: Path, blog: str | None = None) -> str:
     out = io.StringIO()
-    call_command("import_dump", *map(str, paths), stdout=out, stderr=io.StringIO())
+    options = {"blog": blog} if blog else {}
+    call_command("import_dump", *map(str, paths), stdout=out, stderr=io.StringIO(), **options)
     return out.getvalue()
 
 
@@ -471,11 +483,12 @@ def snapshot() -> dict:
 def test_import_dump_writes_the_exports_and_a_second_run_changes_nothing(tmp_path):
     from threads.models import Article, Blog, Comment
 
-    run(FULL, SINGLE)
+    run(FULL)
+    run(SINGLE, blog=ATELIER)
     assert Article.objects.count() == 3 + 2
     assert sorted(Blog.objects.values_list("name", "url")) == [
         ("Le Carnet d'Hélène", "https://carnet.example.org/index.php?"),
-        ("atelier", None),
+        ("atelier.example", ATELIER),
     ]
     post = Article.objects.get(external_id="12")
     assert post.is_public and post.url.endswith("?post/2010/03/28/Le-tramway-arrive")
@@ -513,7 +526,7 @@ def test_import_dump_writes_the_exports_and_a_second_run_changes_nothing(tmp_pat
     ]  # fmt: skip
 
     before = snapshot()
-    out = run(FULL, SINGLE)
+    out = run(FULL) + run(SINGLE, blog=ATELIER)
     assert snapshot() == before
     assert "0 new / 0 updated / 3 unchanged articles" in out
     assert "0 new / 0 updated / 2 unchanged articles" in out
@@ -529,9 +542,20 @@ def test_import_dump_writes_the_exports_and_a_second_run_changes_nothing(tmp_pat
 
 
 @pytest.mark.django_db
+def test_a_single_blog_export_needs_its_blog():
+    from threads.models import Article
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_dump", str(SINGLE), stderr=err, stdout=io.StringIO())
+    assert "this dotclear export does not say which blog it is from" in err.getvalue()
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize("bad,where", [(DAMAGED, "line 42"), (TRUNCATED, "line 39, column")])
 def test_bad_export_writes_nothing(bad, where):
-    run(SINGLE)
+    run(SINGLE, blog=ATELIER)
     before = snapshot()
     err = io.StringIO()
     with pytest.raises(CommandError, match="nothing was written"):

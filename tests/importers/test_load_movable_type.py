@@ -21,9 +21,16 @@ DATA = TESTDATA / "movable-type"
 GOOD = ["mt-export.txt", "typepad-export.txt", "mt-24h-no-entry.txt"]
 
 
-def run(*names: str) -> str:
+# Plain Movable Type exports do not say which blog they are from: import_dump --blog does.
+BLOG = "https://mythes-cm.example/"
+
+
+def run(*names: str, blog: str | None = BLOG) -> str:
     out = io.StringIO()
-    call_command("import_dump", *(str(DATA / n) for n in names), stdout=out, stderr=io.StringIO())
+    options = {"blog": blog} if blog else {}
+    call_command(
+        "import_dump", *(str(DATA / n) for n in names), stdout=out, stderr=io.StringIO(), **options
+    )
     return out.getvalue()
 
 
@@ -46,7 +53,8 @@ def test_mt_export_in_the_database():
     # Naive source times are Paris time: CET (UTC+1) in March 2008 before the 30th.
     assert first.published_at == utc(2008, 3, 14, 8, 5, 0)
     assert first.external_id == "le_community_management_ses_mythes"
-    assert first.blog.name == "Blog inconnu"  # the export does not name its blog
+    # The export does not name its blog: it is the one given with --blog.
+    assert (first.blog.name, first.blog.url) == ("mythes-cm.example", BLOG)
     assert thread("Le community management & ses mythes") == [
         ("comment", "François Lefèvre", utc(2008, 3, 14, 9, 15, 30), "03/14/2008 10:15:30 AM",
          None, True),
@@ -99,6 +107,28 @@ def test_typepad_and_24_hour_exports_in_the_database():
     placeholder = Article.objects.get(external_id="date:2001-12-25 23:00:00")
     assert placeholder.status == "placeholder" and "no-entry" in placeholder.flags
     assert [c.author_as_written for c in placeholder.comments.all()] == ["Noël"]
+
+
+def test_an_export_that_names_no_blog_needs_one():
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command(
+            "import_dump",
+            str(DATA / "mt-export.txt"),
+            stdout=io.StringIO(),
+            stderr=(err := io.StringIO()),
+        )
+    assert "does not say which blog it is from (3 of 3 articles name none)" in err.getvalue()
+    assert "--blog URL" in err.getvalue()
+    assert not Article.objects.exists()
+
+
+def test_two_blogs_exports_with_the_same_basenames_stay_apart():
+    # Entry basenames repeat from blog to blog ("bienvenue"): each export on its blog.
+    run("mt-export.txt", blog="https://premier.example/")
+    run("mt-export.txt", blog="https://second.example/")
+    assert Article.objects.count() == 6
+    assert Article.objects.values("blog").distinct().count() == 2
+    assert Comment.objects.count() == 2 * 8
 
 
 def test_reimport_changes_nothing():

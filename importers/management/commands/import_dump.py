@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import sys
 import time
+from argparse import ArgumentTypeError
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, transaction
@@ -28,7 +30,7 @@ from importers.loader import LoadReport, load_dump
 from importers.loader.unchanged import record, unchanged_report
 from importers.manifest import apply_manifest
 from importers.parsed import ParsedDump, ParseError
-from importers.source_file import SourceFile, check_extension, parse_source
+from importers.source_file import SourceFile, check_extension, parse_source, place_on_blog
 from threads.tree import TreeError
 
 DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".atom", ".json", ".html", ".htm", ".xhtml"}
@@ -36,6 +38,14 @@ DUMP_SUFFIXES = {".txt", ".text", ".xml", ".wxr", ".atom", ".json", ".html", ".h
 # total at most this; past it a file is parsed again when its turn comes, so that a run of
 # many large files holds one parsed file at a time, not all of them.
 HOLD_BYTES = 8 * 1024 * 1024
+
+
+def blog_address(value: str) -> str:
+    """--blog: an http(s) address with a host."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ArgumentTypeError(f"expected the blog's http(s) address, got {value!r}")
+    return value.strip()
 
 
 def expand(paths: list[str]) -> list[Path]:
@@ -88,6 +98,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="parse and report, write nothing"
         )
         parser.add_argument(
+            "--blog",
+            metavar="URL",
+            type=blog_address,
+            help="the address of the blog, for files that do not say which blog they are from "
+            "(a Movable Type export without TypePad's UNIQUEURL, a Dotclear single-blog export)",
+        )
+        parser.add_argument(
             "--keep-going",
             action="store_true",
             help="when writing a file fails, go on with the next ones instead of stopping",
@@ -114,9 +131,11 @@ class Command(BaseCommand):
         format_name: str | None,
         dry_run: bool,
         keep_going: bool = False,
+        blog: str | None = None,
         **options,
     ):
         self.verbosity = options["verbosity"]
+        self.blog_url = blog
         self.interactive_bar = sys.stderr.isatty()
         files = expand(paths)
         if not files:
@@ -138,7 +157,8 @@ class Command(BaseCommand):
                     source.sha256 = streamed.file_sha256(path)
                 self.checked[path] = source.sha256
                 try:
-                    known = unchanged_report(source.sha256, format_name)
+                    # With --blog the same bytes may be another blog's: always read them.
+                    known = None if blog else unchanged_report(source.sha256, format_name)
                 except DatabaseError:  # no archive to compare with: the parse says it all
                     known = None
                 if known is not None:
@@ -235,9 +255,9 @@ class Command(BaseCommand):
             f"{len(failed)} of {len(files)} file(s) could not be written; {verb}: {written}."
         )
 
-    @staticmethod
-    def parse(source: SourceFile, format_name: str | None) -> ParsedDump:
+    def parse(self, source: SourceFile, format_name: str | None) -> ParsedDump:
         dump = parse_source(source, format_name)
+        place_on_blog(dump, self.blog_url)
         apply_manifest(dump, source.sha256)
         return dump
 
