@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from importers import diagnosis, formats
@@ -138,7 +139,11 @@ def place_on_blog(dump: ParsedDump, blog_url: str | None) -> None:
     """Articles that name no blog go on the blog given (``import_dump --blog URL``). A site
     export that names none and is given none is refused: its post ids are small serial
     numbers, so two blogs' exports on one shared blog would overwrite each other."""
-    nameless = [a for a in dump.articles if not (a.blog_name or a.blog_url or a.blog_key)]
+    nameless = [
+        a
+        for a in dump.articles
+        if not (a.blog_name or a.blog_url or a.blog_key or urlsplit(a.url).hostname)
+    ]  # the loader files an article that names no blog under its address's host
     if not nameless:
         return
     if blog_url:
