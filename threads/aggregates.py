@@ -97,7 +97,13 @@ def refresh_articles(article_ids: Iterable[int | None], apps=global_apps) -> Non
         _write_changed(Article, batch, {row.pop("article"): row for row in rows}, ARTICLE_COUNTS)
 
 
-def refresh_participants(participant_ids: Iterable[int | None], apps=global_apps) -> None:
+def refresh_participants(
+    participant_ids: Iterable[int | None], apps=global_apps, *, lists: bool = True
+) -> None:
+    """Their counts, and with ``lists`` their blogs and answer lists (which read every
+    comment they wrote and every reply to them: a run of many files defers those to its
+    end, ``refresh_participant_lists``, rather than reading a busy participant's
+    thousands of comments again for each file)."""
     Article = apps.get_model("threads", "Article")
     Comment = apps.get_model("threads", "Comment")
     Participant = apps.get_model("people", "Participant")
@@ -123,6 +129,12 @@ def refresh_participants(participant_ids: Iterable[int | None], apps=global_apps
         for values in counted.values():
             values["n_contributions"] = values.get("n_comments", 0) + values.get("n_articles", 0)
         _write_changed(Participant, batch, counted, PARTICIPANT_COUNTS)
+        if lists:
+            _refresh_participant_lists(batch, apps)
+
+
+def refresh_participant_lists(participant_ids: Iterable[int | None], apps=global_apps) -> None:
+    for batch in _batches(participant_ids):
         _refresh_participant_lists(batch, apps)
 
 
@@ -253,12 +265,16 @@ def refresh(
     articles: Iterable[int | None] = (),
     participants: Iterable[int | None] = (),
     apps=global_apps,
-) -> None:
+    lists: bool = True,
+) -> set[int]:
     """Recompute the given articles and participants, plus every participant of those
-    articles (a hidden article, a changed stance or author moves their counts too)."""
+    articles (a hidden article, a changed stance or author moves their counts too).
+    Returns the participants recomputed (without ``lists``, their lists are still to do)."""
     articles = {a for a in articles if a is not None}
     refresh_articles(articles, apps)
-    refresh_participants(set(participants) | people_of_articles(articles, apps), apps)
+    people = {p for p in participants if p is not None} | people_of_articles(articles, apps)
+    refresh_participants(people, apps, lists=lists)
+    return people
 
 
 def refresh_all(apps=global_apps) -> None:

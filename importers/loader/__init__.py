@@ -51,15 +51,22 @@ ARTICLE_SOURCE_FIELDS = [
 
 
 def load_dump(
-    dump: ParsedDump, *, file_name: str, sha256: str, dry_run: bool = False
+    dump: ParsedDump,
+    *,
+    file_name: str,
+    sha256: str,
+    dry_run: bool = False,
+    defer_lists: bool = False,
 ) -> LoadReport:
-    """Write one parsed file in one transaction; with dry_run, roll it back."""
+    """Write one parsed file in one transaction; with dry_run, roll it back. With
+    ``defer_lists`` the participants' stored lists are left to the caller
+    (``report.lists_pending``, for ``aggregates.refresh_participant_lists``)."""
     with transaction.atomic():
         # Serialise imports: the row lock (PostgreSQL) or the write lock (SQLite) is held
         # until commit, so two runs never allocate the same tree ids.
         lock, _ = ImportLock.objects.select_for_update().get_or_create(pk=1)
         ImportLock.objects.filter(pk=lock.pk).update(acquired_at=timezone.now())
-        report = Loader(dump, file_name, sha256).run()
+        report = Loader(dump, file_name, sha256, defer_lists=defer_lists).run()
         if dry_run:
             transaction.set_rollback(True)
         elif report.changed or report.history_new or report.merge_decisions_new:
@@ -67,9 +74,21 @@ def load_dump(
     return report
 
 
+def refresh_participant_lists(participant_ids: set[int]) -> None:
+    """What ``load_dump(defer_lists=True)`` left to do, in one transaction under the
+    import lock (as a file is written), so that no import writes between its reads."""
+    with transaction.atomic():
+        ImportLock.objects.select_for_update().get_or_create(pk=1)
+        aggregates.refresh_participant_lists(participant_ids)
+        bump_archive_version()  # on commit: the pages show the new lists
+
+
 class Loader:
-    def __init__(self, dump: ParsedDump, file_name: str, sha256: str) -> None:
+    def __init__(
+        self, dump: ParsedDump, file_name: str, sha256: str, *, defer_lists: bool = False
+    ) -> None:
         self.dump = dump
+        self.defer_lists = defer_lists
         self.file_name = file_name
         self.sha256 = sha256
         self.report = LoadReport(format=dump.format, skipped=dict(dump.skipped))
@@ -97,7 +116,12 @@ class Loader:
             self._load_article(article)
         restore_history(self.dump.history, self.report, self.user_for)
         restore_merge_candidates(self.dump.merge_candidates, self.report, self.user_for)
-        aggregates.refresh(articles=self.touched_articles, participants=self.touched_people)
+        refreshed = aggregates.refresh(
+            articles=self.touched_articles, participants=self.touched_people,
+            lists=not self.defer_lists,
+        )  # fmt: skip
+        if self.defer_lists:
+            self.report.lists_pending = refreshed
         if self.report.changed or self.source_created:
             self.source.counts = self.report.as_counts() | {"skipped_by_type": self.report.skipped}
             self.source.save(update_fields=["counts"])

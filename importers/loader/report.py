@@ -25,6 +25,9 @@ class LoadReport:
     threads: list[tuple[int, str]] = field(default_factory=list)
     # True when the file was recognised as unchanged by its sha256 and not parsed.
     recognised: bool = False
+    # Participants whose stored blogs and answer lists are still to be recomputed (a run
+    # of many files does that once, at its end: import_dump).
+    lists_pending: set[int] = field(default_factory=set)
 
     @property
     def changed(self) -> bool:

@@ -55,13 +55,13 @@ def test_a_file_changed_between_check_and_write_is_refused(monkeypatch, tmp_path
     monkeypatch.setattr(import_dump, "HOLD_BYTES", 0)
     real_load = import_dump.Command.load
 
-    def load_then_edit(source, dump, dry_run):
-        report = real_load(source, dump, dry_run)
+    def load_then_edit(self, source, dump, dry_run):
+        report = real_load(self, source, dump, dry_run)
         if source.path == first:  # the second file, already checked, is edited now
             second.write_text(second.read_text(encoding="utf-8") + "\nedited\n", "utf-8")
         return report
 
-    monkeypatch.setattr(import_dump.Command, "load", staticmethod(load_then_edit))
+    monkeypatch.setattr(import_dump.Command, "load", load_then_edit)
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 of 2 file"):
         call_command("import_dump", str(tmp_path), stdout=io.StringIO(), stderr=err)

@@ -105,13 +105,13 @@ def test_a_file_changed_after_the_check_is_not_written(tmp_path, monkeypatch, ar
     monkeypatch.setattr(streamed, "STREAM_BYTES", 0)
     real_load = import_dump.Command.load
 
-    def edit_then_load(source, dump, dry_run):
+    def edit_then_load(self, source, dump, dry_run):
         doc = copy.deepcopy(archive)
         doc["articles"][-1]["title"] = "Changé entre-temps"
         write(tmp_path, doc)
-        return real_load(source, dump, dry_run)
+        return real_load(self, source, dump, dry_run)
 
-    monkeypatch.setattr(import_dump.Command, "load", staticmethod(edit_then_load))
+    monkeypatch.setattr(import_dump.Command, "load", edit_then_load)
     before = snapshot()
     err = io.StringIO()
     with pytest.raises(CommandError, match="could not be written"):

@@ -26,7 +26,7 @@ from django.db import DatabaseError, transaction
 from importers import streamed
 from importers.archive_json import ArchiveInvalid
 from importers.formats import format_names
-from importers.loader import LoadReport, load_dump
+from importers.loader import LoadReport, load_dump, refresh_participant_lists
 from importers.loader.unchanged import record, unchanged_report
 from importers.manifest import apply_manifest
 from importers.parsed import ParsedDump, ParseError
@@ -193,6 +193,9 @@ class Command(BaseCommand):
             )
 
         reports = []
+        # Many files: the participants' lists once at the end (threads.aggregates).
+        self.defer_lists = len(parsed) > 1
+        self.lists_pending: set[int] = set()
         failed: list[tuple[SourceFile, str]] = []
         loaded = False  # whether a file of this run was loaded yet
         for n, (source, dump) in enumerate(parsed, 1):
@@ -227,6 +230,11 @@ class Command(BaseCommand):
             reports.append((source, report, time.perf_counter() - started))
             dump = None
             parsed[n - 1] = (source, None)  # written: let it go
+        lists_error = ""
+        try:
+            self.refresh_lists()
+        except DatabaseError as error:
+            lists_error = _one_line(error)
         self.progress(len(files) * 2, len(files) * 2, "done")
 
         if self.verbosity >= 1:
@@ -239,6 +247,14 @@ class Command(BaseCommand):
                 )
                 for warning in report.warnings:
                     self.stdout.write(f"  warning: {warning}")
+        if lists_error:
+            # The files are written, their counts too; only the lists lag behind.
+            self.stderr.write(
+                f"error: the participants' blogs and answer lists could not be refreshed "
+                f"({lists_error}); run manage.py refresh_aggregates"
+            )
+            if not failed:
+                raise CommandError("written, but the participants' lists are stale.")
         if not failed:
             return
         for source, what in failed:
@@ -280,15 +296,25 @@ class Command(BaseCommand):
         apply_manifest(dump, source.sha256)
         return dump
 
-    @staticmethod
-    def load(source: SourceFile, dump: ParsedDump, dry_run: bool) -> LoadReport:
+    def load(self, source: SourceFile, dump: ParsedDump, dry_run: bool) -> LoadReport:
         """One file in one transaction, with the record that lets an unchanged re-import
         skip it (written in the same transaction, so it describes this file's result)."""
         with transaction.atomic():
-            report = load_dump(dump, file_name=source.name, sha256=source.sha256, dry_run=dry_run)
+            report = load_dump(
+                dump, file_name=source.name, sha256=source.sha256, dry_run=dry_run,
+                defer_lists=self.defer_lists and not dry_run,
+            )  # fmt: skip
             if not dry_run:
                 record(source.sha256, report, with_history=bool(dump.history))
+        self.lists_pending |= report.lists_pending
         return report
+
+    def refresh_lists(self) -> None:
+        """The participants' blogs and answer lists, deferred by every file of a run of
+        several: once for all of them (each file's counts were stored with it)."""
+        if self.lists_pending:
+            refresh_participant_lists(self.lists_pending)
+            self.lists_pending = set()
 
 
 def _one_line(error: BaseException) -> str:
