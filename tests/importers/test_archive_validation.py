@@ -316,7 +316,7 @@ def test_the_fast_check_decides_as_jsonschema_does(archive):
     full = archive_json.validator()
     rng = random.Random(13)
     refused = 0
-    for _ in range(600):
+    for _ in range(150):  # each is a full jsonschema pass over the archive: bounded
         mutated = copy.deepcopy(doc)
         for _ in range(rng.choice((1, 1, 2))):
             *parents, last = rng.choice(paths)
@@ -330,4 +330,4 @@ def test_the_fast_check_decides_as_jsonschema_does(archive):
         slow = not any(True for _ in full.iter_errors(mutated))
         assert archive_json.is_schema_valid(mutated) == slow, (parents, last)
         refused += not slow
-    assert refused > 300  # the mutations do test refusals
+    assert refused > 75, refused  # the mutations do test refusals
