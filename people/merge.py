@@ -15,7 +15,7 @@ from django.contrib.admin.models import CHANGE, DELETION, LogEntry
 from django.db import transaction
 
 from cmforum.cache import bump_archive_version
-from people.models import Participant, ParticipantAlias
+from people.models import FormerSlug, Participant, ParticipantAlias
 from threads import aggregates
 from threads.curation import record_merge
 from threads.models import Article, Comment
@@ -135,4 +135,8 @@ def _merge_one(survivor: Participant, other: Participant, user, report: MergeRep
             single_object=True,
         )
     record_merge(survivor, other, user)  # the curation history, which backups carry
+    # Links to the merged participant's page keep working: its address, and the ones it
+    # had itself inherited, now lead to the survivor.
+    FormerSlug.objects.filter(participant=other).update(participant=survivor)
+    FormerSlug.objects.update_or_create(slug=other.slug, defaults={"participant": survivor})
     other.delete()

@@ -13,6 +13,13 @@ GLOBAL = ""  # the scope of names that identify someone on every blog
 
 
 class ParticipantQuerySet(models.QuerySet):
+    def merged_into(self, slug: str) -> Participant | None:
+        """The participant that a participant once at ``slug`` was merged into (None when
+        ``slug`` is a participant's own, or nobody's)."""
+        if not slug or self.filter(slug=slug).exists():
+            return None
+        return self.filter(former_slugs__slug=slug).first()
+
     def active(self) -> ParticipantQuerySet:
         """Participants with at least one public contribution (stored counts, kept by
         threads.aggregates)."""
@@ -200,6 +207,23 @@ class ParticipantAlias(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FormerSlug(models.Model):
+    """The address of a participant merged into another: /people/<slug>/ and
+    ?participant=<slug> keep leading to the survivor (people.merge)."""
+
+    slug = models.SlugField(max_length=220, unique=True)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta:
+        verbose_name = "ancienne adresse"
+        verbose_name_plural = "anciennes adresses"
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class MergeCandidateQuerySet(models.QuerySet):

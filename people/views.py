@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.shortcuts import redirect
 from django.views.generic import DetailView
 
 from people.models import Participant
@@ -54,6 +55,13 @@ class ParticipantDetailView(DetailView):
 
     def get_queryset(self):
         return Participant.objects.prefetch_related("aliases")
+
+    def get(self, request, *args, **kwargs):
+        # A participant merged into another: their old address leads to the survivor.
+        if survivor := Participant.objects.merged_into(kwargs["slug"]):
+            query = f"?{request.GET.urlencode()}" if request.GET else ""
+            return redirect(survivor.get_absolute_url() + query, permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -7,12 +7,13 @@ from __future__ import annotations
 import secrets
 
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from people.models import Participant
 from threads import search
 from threads.filters import ArticleFilter, CommentFilter
 from threads.models import AddresseeLink, Article, Comment, CommentQuerySet
@@ -151,6 +152,14 @@ class CommentListView(CheckedFilterView):
 
     def get_queryset(self):
         return Comment.objects.for_listing()
+
+    def get(self, request, *args, **kwargs):
+        # ?participant=<the address of someone merged since>: the same list, of the survivor.
+        if survivor := Participant.objects.merged_into(request.GET.get("participant", "")):
+            query = request.GET.copy()
+            query["participant"] = survivor.slug
+            return redirect(f"{request.path}?{query.urlencode()}", permanent=True)
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -25,6 +25,7 @@ from importers.parsed import ParsedArticle, ParsedComment, ParsedDump
 from people.models import (
     GLOBAL,
     LINK_KINDS,
+    FormerSlug,
     MergeCandidate,
     Participant,
     ParticipantAlias,
@@ -494,7 +495,10 @@ class Participants:
 
     def _unique_slug(self, name: str) -> str:
         if self.slugs_taken is None:
-            self.slugs_taken = set(Participant.objects.values_list("slug", flat=True))
+            # A merged participant's old address stays theirs (people.FormerSlug).
+            self.slugs_taken = set(Participant.objects.values_list("slug", flat=True)) | set(
+                FormerSlug.objects.values_list("slug", flat=True)
+            )
         base = slugify(name)[:200] or "anonyme"
         slug, n = base, 2
         while slug in self.slugs_taken:

@@ -253,3 +253,43 @@ def test_participant_page_lists_aliases_and_computes_their_key(texts, staff_clie
     assert response.status_code == 302, response.context["errors"] if response.context else ""
     alias = ParticipantAlias.objects.get(name="FLAVIEN  Chantrél (@flavien)")
     assert alias.key == "flavien chantrel" and alias.participant == flavien
+
+
+def test_old_addresses_lead_to_the_survivor_after_a_merge(texts, client):
+    flavien, flav = named("Flavien Chantrel"), named("Flav")
+    old = flav.slug
+    merge_participants(flavien, [flav])
+    page = client.get(f"/people/{old}/?page=1")
+    assert page.status_code == 301
+    assert page["Location"] == f"/people/{flavien.slug}/?page=1"
+    listing = client.get("/comments/", {"participant": old, "stance": "agree"})
+    assert listing.status_code == 301
+    assert listing["Location"] == (f"/comments/?participant={flavien.slug}&stance=agree")
+    followed = client.get(listing["Location"])
+    assert followed.status_code == 200
+    assert flavien.name in followed.content.decode()
+    # Merged again, the survivor takes the address along; a real participant's own
+    # address is never redirected, and an unknown one is still a 404.
+    other = named("Flavien")
+    merge_participants(other, [flavien])
+    assert client.get(f"/people/{old}/")["Location"] == f"/people/{other.slug}/"
+    assert client.get(f"/people/{other.slug}/").status_code == 200
+    assert client.get("/people/personne-de-ce-nom/").status_code == 404
+
+
+def test_a_merged_address_is_never_given_to_a_new_participant(texts, client, tmp_path):
+    flavien, flav = named("Flavien Chantrel"), named("Flav")
+    old = flav.slug
+    merge_participants(flavien, [flav])
+    # Another blog's "Flav": a bare name is one participant per blog, so a new one.
+    dump = tmp_path / "autre-blog.txt"
+    dump.write_text(
+        "Un autre billet\n\nPosted by Marie · 1 Comment\n\nDu texte.\n\n"
+        "  • Flav dit :\n\n    Bonjour.\n\nLaisser un commentaire\n",
+        encoding="utf-8",
+    )
+    before = set(Participant.objects.values_list("pk", flat=True))
+    import_dump(dump)
+    newcomer = Participant.objects.exclude(pk__in=before).get(name="Flav")
+    assert newcomer.slug != old
+    assert client.get(f"/people/{old}/")["Location"] == f"/people/{flavien.slug}/"
