@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, Q
 from django.urls import reverse
 
 from people.names import is_bare, spelling_key
@@ -16,9 +16,10 @@ class ParticipantQuerySet(models.QuerySet):
     def merged_into(self, slug: str) -> Participant | None:
         """The participant that a participant once at ``slug`` was merged into (None when
         ``slug`` is a participant's own, or nobody's)."""
-        if not slug or self.filter(slug=slug).exists():
+        if not slug:
             return None
-        return self.filter(former_slugs__slug=slug).first()
+        taken = Participant.objects.filter(slug=slug)
+        return self.filter(former_slugs__slug=slug).exclude(Exists(taken)).first()  # one query
 
     def active(self) -> ParticipantQuerySet:
         """Participants with at least one public contribution (stored counts, kept by

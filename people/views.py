@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.http import Http404
 from django.shortcuts import redirect
 from django.views.generic import DetailView
 
@@ -57,11 +58,15 @@ class ParticipantDetailView(DetailView):
         return Participant.objects.prefetch_related("aliases")
 
     def get(self, request, *args, **kwargs):
-        # A participant merged into another: their old address leads to the survivor.
-        if survivor := Participant.objects.merged_into(kwargs["slug"]):
-            query = f"?{request.GET.urlencode()}" if request.GET else ""
-            return redirect(survivor.get_absolute_url() + query, permanent=True)
-        return super().get(request, *args, **kwargs)
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A participant merged into another: their old address leads to the survivor.
+            survivor = Participant.objects.merged_into(kwargs["slug"])
+            if survivor is None:
+                raise
+        query = f"?{request.GET.urlencode()}" if request.GET else ""
+        return redirect(survivor.get_absolute_url() + query, permanent=True)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -154,12 +154,14 @@ class CommentListView(CheckedFilterView):
         return Comment.objects.for_listing()
 
     def get(self, request, *args, **kwargs):
-        # ?participant=<the address of someone merged since>: the same list, of the survivor.
-        if survivor := Participant.objects.merged_into(request.GET.get("participant", "")):
-            query = request.GET.copy()
-            query["participant"] = survivor.slug
-            return redirect(f"{request.path}?{query.urlencode()}", permanent=True)
-        return super().get(request, *args, **kwargs)
+        response = super().get(request, *args, **kwargs)  # lazy: rendered only if returned
+        if response.status_code == 400 and "participant" in self.filterset.form.errors:
+            # ?participant=<someone merged since>: the same list, of the survivor.
+            if survivor := Participant.objects.merged_into(request.GET.get("participant", "")):
+                query = request.GET.copy()
+                query["participant"] = survivor.slug
+                return redirect(f"{request.path}?{query.urlencode()}", permanent=True)
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
