@@ -6,7 +6,6 @@ which fetches nothing and expands no external entity) and walked as a tree."""
 
 from __future__ import annotations
 
-import codecs
 import html
 import re
 from collections.abc import Callable, Iterator
@@ -16,7 +15,7 @@ import lxml.html
 from lxml import etree
 
 from importers.parsed import ParseError
-from importers.xmlsafe import sniff_encoding
+from importers.xmlsafe import decode_as, sniff_encoding
 
 Element = lxml.html.HtmlElement
 Stop = Callable[[Element], bool]
@@ -96,22 +95,7 @@ def decode_page(data: bytes) -> str:
     if not skip and not data.lstrip().startswith(b"<?xml"):
         encoding = _meta_charset(data) or "utf-8"
     encoding = _ENCODING_ALIASES.get(encoding.lower(), encoding)
-    try:
-        codecs.lookup(encoding)
-    except LookupError:
-        raise ParseError(f"unknown encoding {encoding!r} declared by the page", 1) from None
-    try:
-        return data[skip:].decode(encoding)
-    except UnicodeDecodeError as error:
-        start = skip + error.start
-        line = data.count(b"\n", 0, start) + 1
-        column = start - (data.rfind(b"\n", 0, start) + 1) + 1
-        raise ParseError(
-            f"byte 0x{data[start]:02x} is not {encoding}; expected the page's declared "
-            "encoding (UTF-8 when it declares none)",
-            line,
-            column,
-        ) from None
+    return decode_as(data, encoding, skip, " by the page")
 
 
 def classes(el: Element) -> set[str]:

@@ -204,17 +204,29 @@ def decode_xml_bytes(data: bytes) -> str:
     """Bytes to text the way an XML parser would: BOM first, then the declared encoding
     (e.g. ISO-8859-1), else UTF-8. Undecodable bytes -> ParseError with their line."""
     encoding, skip = sniff_encoding(data)
+    return decode_as(data, encoding, skip)
+
+
+def decode_as(data: bytes, encoding: str, skip: int = 0, declared_by: str = "") -> str:
+    """``data[skip:]`` as text in ``encoding``: an unknown encoding, or a byte that is not
+    of it, is a ParseError saying where (``declared_by``, e.g. " by the page", says who
+    declared the encoding)."""
     try:
         codecs.lookup(encoding)
     except LookupError:
-        raise ParseError(f"unknown encoding {encoding!r} declared", 1) from None
+        raise ParseError(f"unknown encoding {encoding!r} declared{declared_by}", 1) from None
     try:
         return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
         start = skip + exc.start
         line = data.count(b"\n", 0, start) + 1
         column = start - (data.rfind(b"\n", 0, start) + 1) + 1  # in bytes: the best we know
-        raise ParseError(f"bytes that are not valid {encoding}", line, column) from None
+        raise ParseError(
+            f"byte 0x{data[start]:02x} is not valid {encoding}; expected the encoding "
+            f"declared{declared_by} (UTF-8 when none is)",
+            line,
+            column,
+        ) from None
 
 
 def head_text(data: bytes, limit: int = HEAD_LIMIT) -> str:
