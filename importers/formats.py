@@ -106,7 +106,4 @@ def parse_xml_bytes(data: bytes, format_name: str | None = None) -> ParsedDump:
 
 
 def parse_html_bytes(data: bytes) -> ParsedDump:
-    if HTML_FORMAT not in _modules():
-        raise ParseError("an HTML page, and no format here reads HTML pages")
-    html_module = _modules()[HTML_FORMAT]
-    return html_module.parse_bytes(data)
+    return module(HTML_FORMAT).parse_bytes(data)

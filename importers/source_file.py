@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from importers import diagnosis, formats
 from importers.parsed import ParsedDump, ParseError
+from importers.xmlsafe import byte_position
 
 # What a file's extension promises, when it promises anything.
 TEXT_EXTENSIONS = {".txt", ".text"}
@@ -34,11 +35,6 @@ class SourceFile:
         return self.path.name
 
 
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    line_start = data.rfind(b"\n", 0, offset) + 1
-    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
-
-
 def decode_text(data: bytes) -> str:
     """UTF-8 text (a BOM is allowed); anything else is a ParseError saying where."""
     if not data.strip():
@@ -47,12 +43,12 @@ def decode_text(data: bytes) -> str:
         raise ParseError("UTF-16 text (it starts with a UTF-16 byte-order mark); expected UTF-8")
     nul = data.find(b"\x00")
     if nul != -1:
-        line, column = _position(data, nul)
+        line, column = byte_position(data, nul)
         raise ParseError("binary data (a NUL byte); expected UTF-8 text", line, column)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line, column = _position(data, error.start)
+        line, column = byte_position(data, error.start)
         raise ParseError(
             f"byte 0x{data[error.start]:02x} is not UTF-8; expected UTF-8 text", line, column
         ) from None

@@ -207,6 +207,13 @@ def decode_xml_bytes(data: bytes) -> str:
     return decode_as(data, encoding, skip)
 
 
+def byte_position(data: bytes, offset: int) -> tuple[int, int]:
+    """(line, column) of a byte offset, 1-based; the column counts bytes: the best we know
+    of bytes that do not decode."""
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    return data.count(b"\n", 0, offset) + 1, offset - line_start + 1
+
+
 def decode_as(data: bytes, encoding: str, skip: int = 0, declared_by: str = "") -> str:
     """``data[skip:]`` as text in ``encoding``: an unknown encoding, or a byte that is not
     of it, is a ParseError saying where (``declared_by``, e.g. " by the page", says who
@@ -219,8 +226,7 @@ def decode_as(data: bytes, encoding: str, skip: int = 0, declared_by: str = "") 
         return data[skip:].decode(encoding)
     except UnicodeDecodeError as exc:
         start = skip + exc.start
-        line = data.count(b"\n", 0, start) + 1
-        column = start - (data.rfind(b"\n", 0, start) + 1) + 1  # in bytes: the best we know
+        line, column = byte_position(data, start)
         raise ParseError(
             f"byte 0x{data[start]:02x} is not valid {encoding}; expected the encoding "
             f"declared{declared_by} (UTF-8 when none is)",
